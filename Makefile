@@ -1,0 +1,30 @@
+# Two entry points: `make chat` and `make test`. Both (re)build .venv when pyproject.toml changed.
+PY ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: chat test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+chat: $(STAMP)
+	$(VENV)/bin/oars chat
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check bot adapters exercises tests bench
+	$(VENV)/bin/mypy bot adapters exercises
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot adapters exercises tests bench
+	$(VENV)/bin/mypy bot adapters exercises
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info
