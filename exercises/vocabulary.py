@@ -113,3 +113,33 @@ SKILL_TITLES: dict[str, str] = {
 def normalise_name(word: str) -> str:
     """Fold what a person typed ("Open-Questions") into our snake_case spelling."""
     return word.strip().lower().replace("-", "_").replace(" ", "_")
+
+# The coder codes that "count as" a skill, where one exists: a wrong option of a one-click drill must not
+# be coded as any of these, and a free-text reply practising the skill should be.
+SKILL_CODES: dict[str, frozenset[str]] = {
+    "open_questions": frozenset({"open_question"}),
+    "affirmations": frozenset({"affirm"}),
+    "simple_reflections": frozenset({"simple_reflection", "complex_reflection"}),
+    "complex_reflections": frozenset({"complex_reflection"}),
+    "express_empathy": frozenset({"simple_reflection", "complex_reflection"}),
+    "emphasize_autonomy": frozenset({"emphasize_autonomy"}),
+    "roll_with_resistance": frozenset({"simple_reflection", "complex_reflection", "emphasize_autonomy"}),
+    "avoid_arguing": frozenset({"simple_reflection", "complex_reflection", "emphasize_autonomy"}),
+}
+
+# The free-text kind that practises each skill by default (a skill may use other kinds too).
+SKILL_DEFAULT_KIND: dict[str, str] = {
+    "open_questions": "open_question",
+    "affirmations": "affirmation",
+    "simple_reflections": "reflection",
+    "complex_reflections": "complex_reflection",
+    "summaries": "summary",
+    "express_empathy": "reflection",
+    "develop_discrepancy": "develop_discrepancy",
+    "avoid_arguing": "roll_with_resistance",
+    "roll_with_resistance": "roll_with_resistance",
+    "support_self_efficacy": "affirmation",
+    "emphasize_autonomy": "emphasize_autonomy",
+    "change_talk": "spot_change_talk",
+    "curiosity": "open_question",
+}

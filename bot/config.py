@@ -1,0 +1,65 @@
+"""Every setting, read from the environment by pydantic-settings. Injected, never read ad hoc."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("oars", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """OARS configuration. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    # Store
+    redis_url: str | None = Field(default=None, description="Redis server; unset = embedded Redis")
+    oars_data_dir: Path = Field(default_factory=default_data_dir, description="embedded Redis data")
+    oars_now: datetime | None = Field(default=None, description="fixed current time (ISO 8601, offset)")
+    oars_default_tz: str = "UTC"
+    oars_drill_ttl_hours: int = 36
+    oars_history_limit: int = 200
+
+    # HTTP
+    port: int = 3000
+    log_level: str = "INFO"
+
+    # Slack
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_feedback_mode: str = "ephemeral"  # "ephemeral" in the thread, or "dm"
+    oars_managers: str = ""  # comma-separated member ids allowed to schedule
+
+    # Teams
+    microsoft_app_id: str = ""
+    microsoft_app_password: str = ""
+    microsoft_app_tenant_id: str = ""
+    microsoft_app_type: str = "MultiTenant"
+    oars_teams_dev: bool = False
+
+    # Scheduler
+    oars_misfire_grace_seconds: int = 3600
+    oars_lease_seconds: int = 20
+
+    @field_validator("oars_now", mode="before")
+    @classmethod
+    def _empty_now(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _empty_url(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @property
+    def manager_ids(self) -> frozenset[str]:
+        return frozenset(m.strip() for m in self.oars_managers.split(",") if m.strip())
