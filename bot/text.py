@@ -1,0 +1,32 @@
+"""Safe handling of text people typed, before any of it appears in a reply."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_ANSWER_CHARS = 2000  # longer answers are not graded: drills want one or two sentences
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MENTION = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+_SLACK_MARKUP = re.compile(r"<[!@#][^>]*>")
+
+
+def clean_input(text: str) -> str:
+    """Strip control characters and surrounding space; keep everything a person meant to say."""
+    return _CONTROL.sub("", text).strip()
+
+
+def quote_user_text(text: str, limit: int = 60) -> str:
+    """Render user text harmlessly inside a reply: no mass mentions, no markup, bounded length."""
+    text = clean_input(text).replace("\n", " ")
+    text = _SLACK_MARKUP.sub("…", text)
+    text = text.replace("<", "‹").replace(">", "›").replace("`", "'").replace("*", "")
+    text = _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def has_words(text: str) -> bool:
+    """True when the text contains at least one letter or digit (not only emoji or punctuation)."""
+    return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
