@@ -1,0 +1,74 @@
+"""Turning what a person typed into a command, without mistaking a drill answer for one.
+
+With no open drill, a message whose first word is a command word is that command. With an open
+drill, the next message is usually the answer, so only unmistakable commands count: the bare word
+("streak"), "tip: ...", "drill <known skill>", "settings tz ...", "schedule ...", "forget me".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from exercises.vocabulary import KINDS, SKILL_ALIASES, normalise_name
+
+ALIASES: dict[str, str] = {
+    "help": "help", "?": "help", "hi": "help", "hello": "help", "start": "help", "commands": "help",
+    "drill": "drill", "practice": "drill", "practise": "drill", "next": "drill", "another": "drill",
+    "tip": "tip", "tips": "tip",
+    "streak": "streak",
+    "progress": "progress", "stats": "progress",
+    "settings": "settings", "setting": "settings",
+    "pause": "pause", "resume": "resume", "unpause": "resume",
+    "forget": "forget",
+    "schedule": "schedule", "schedules": "schedule",
+    "skip": "skip", "hint": "hint",
+}
+_PREFIX = re.compile(r"^\s*(/oars|oars:?|!)\s*", re.IGNORECASE)
+_SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", "weekly"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str = ""
+
+
+def resolve_drill_target(arg: str) -> tuple[str | None, str | None] | None:
+    """Map `drill <arg>` to (skill, kind); None when the arg names neither."""
+    word = normalise_name(arg)
+    if not word:
+        return (None, None)
+    if word in KINDS:
+        return (None, word)
+    if word in SKILL_ALIASES:
+        return (SKILL_ALIASES[word], None)
+    return None
+
+
+def parse(text: str, has_open_drill: bool) -> Command | None:
+    """The command in `text`, or None when it is an answer or chatter."""
+    stripped = _PREFIX.sub("", text, count=1).strip()
+    if not stripped:
+        return Command("help") if _PREFIX.match(text) else None
+    first, _, rest = stripped.partition(" ")
+    colon = first.endswith(":")
+    name = ALIASES.get(first.lower().rstrip(":,.!"))
+    if name is None:
+        return None
+    rest = rest.strip()
+    if not has_open_drill:
+        return Command(name, rest)
+    if not rest:
+        return Command(name)
+    if name == "tip" and colon:
+        return Command(name, rest)
+    if name == "drill" and resolve_drill_target(rest) is not None:
+        return Command(name, rest)
+    if name == "settings" and rest.split()[0].lower() in {"tz", "timezone", "reminder"}:
+        return Command(name, rest)
+    if name == "schedule" and rest.split()[0].lower() in _SCHEDULE_WORDS:
+        return Command(name, rest)
+    if name == "forget" and rest.lower().rstrip(".!") == "me":
+        return Command(name, rest)
+    return None

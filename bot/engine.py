@@ -1,0 +1,340 @@
+"""The engine: one neutral message in, neutral replies out. Platform-free and Redis-backed.
+
+Adapters call `handle`; the scheduler calls `member_drill` / `channel_drill`. Command handlers that
+need settings arithmetic live in `bot.settings_commands`; manager scheduling is delegated to the
+`ScheduleCommands` the composition root plugs in.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from redis.exceptions import RedisError
+
+from bot import replies
+from bot.clock import Clock
+from bot.commands import Command, parse, resolve_drill_target
+from bot.messages import Inbound, ProgressPart, Reply, StreakPart
+from bot.settings_commands import SettingsCommands
+from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
+from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
+from exercises.catalogue import Catalogue, load_catalogue
+from exercises.choice import grade_choice, option_index
+from exercises.grader import grade
+from exercises.model import Drill, Verdict
+from exercises.practice import choose_drill, update_skill
+from exercises.streaks import as_of, local_day
+from exercises.vocabulary import SKILLS
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+class ScheduleCommands(Protocol):
+    """Manager scheduling (`schedule …`), provided by the scheduler side of the app."""
+
+    async def handle(self, msg: Inbound, args: str) -> list[Reply]: ...
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything a home screen shows about one member."""
+
+    streak: StreakPart
+    progress: ProgressPart
+    tz: str
+    reminder: str
+    paused: bool
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        catalogue: Catalogue | None = None,
+        rng: random.Random | None = None,
+        schedules: ScheduleCommands | None = None,
+        default_tz: str = "UTC",
+    ) -> None:
+        self.store = store
+        self.clock = clock or Clock()
+        self.catalogue = catalogue or load_catalogue()
+        self.rng = rng or random.Random()
+        self.schedules = schedules
+        self.default_tz = default_tz
+        self.settings = SettingsCommands(store, default_tz)
+
+    # --- entry point -----------------------------------------------------------------------------
+    async def handle(self, msg: Inbound) -> list[Reply]:
+        """Answer one inbound message. A redelivered message id gets no reply at all."""
+        try:
+            if not await self.store.claim_delivery(msg.platform, msg.workspace, msg.message_id):
+                log.info("duplicate delivery %s/%s ignored", msg.platform, msg.message_id)
+                return []
+        except (RedisError, OSError):
+            log.warning("store unreachable while claiming %s", msg.message_id, exc_info=True)
+            return [Reply(replies.STORE_DOWN, private=True)]
+        try:
+            return await self._dispatch(msg)
+        except (RedisError, OSError):
+            log.warning("store unreachable while handling %s", msg.message_id, exc_info=True)
+            await self._release(msg)
+            return [Reply(replies.STORE_DOWN, private=True)]
+        except Exception:
+            log.exception("failed to handle %s", msg.message_id)
+            await self._release(msg)
+            return [Reply(replies.OOPS, private=True)]
+
+    async def _release(self, msg: Inbound) -> None:
+        try:
+            await self.store.release_delivery(msg.platform, msg.workspace, msg.message_id)
+        except (RedisError, OSError):
+            pass
+
+    async def _dispatch(self, msg: Inbound) -> list[Reply]:
+        member = MemberRef(msg.platform, msg.workspace, msg.user)
+        await self._first_contact(member, msg)
+        text = clean_input(msg.text)
+        if await self.store.pop_confirm(member) == "forget":
+            if msg.action == "confirm-forget" or text.lower().rstrip(".!") in {"yes", "y", "yes, forget me"}:
+                removed = await self.store.forget(member)
+                log.info("forgot member %s (%d keys)", member.pid, removed)
+                return [Reply("Done. I've deleted your streak, progress, settings and history.")]
+            if msg.action == "cancel" or text.lower() in {"no", "n", "cancel"}:
+                return [Reply("Okay, nothing was deleted.")]
+        if msg.action:
+            return await self._action(member, msg)
+        if msg.thread and not msg.is_direct:
+            drill_id = await self.store.thread_drill(msg.platform, msg.workspace, msg.channel, msg.thread)
+            drill = self.catalogue.drill(drill_id) if drill_id else None
+            if drill is not None and text and parse(text, True) is None:
+                return await self._answer(member, msg, drill, text, from_thread=True)
+        open_drill = await self.store.open_drill(member)
+        command = parse(text, has_open_drill=open_drill is not None)
+        if command is not None:
+            return await self._command(member, msg, command)
+        if open_drill is not None:
+            drill = self.catalogue.drill(open_drill.drill_id)
+            if drill is None:
+                await self.store.clear_open_drill(member)
+                return [Reply("That drill is no longer in the catalogue, sorry. Type `drill` for a fresh one.")]
+            return await self._answer(member, msg, drill, text, open_drill=open_drill)
+        if not text:
+            return [Reply("I didn't get any text there. Type `drill` to practise or `help` to see what I can do.",
+                          choices=(replies.ANOTHER, replies.TIP))]
+        return [Reply(
+            f"I'm not sure what ‹{quote_user_text(text, 40)}› means here, and no drill is open to grade it "
+            "against. Type `drill` for a practice item, `tip <situation>` for ideas, or `help`.",
+            choices=(replies.ANOTHER, replies.TIP),
+        )]
+
+    async def _first_contact(self, member: MemberRef, msg: Inbound) -> None:
+        profile = await self.store.profile(member)
+        updates: dict[str, str | bool] = {}
+        if not profile.tz:
+            updates["tz"] = self.settings.valid_tz(msg.user_tz or "") or self.default_tz
+        if msg.is_direct and msg.channel and profile.dm_channel != msg.channel:
+            updates["dm_channel"] = msg.channel
+        if msg.display_name and not profile.name:
+            updates["name"] = msg.display_name
+        if updates:
+            await self.store.update_profile(member, **updates)
+
+    # --- commands --------------------------------------------------------------------------------
+    async def _command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
+        name, args = command.name, command.args
+        if name == "help":
+            return [Reply(replies.HELP, choices=(replies.ANOTHER, replies.TIP))]
+        if name == "drill":
+            return [await self._new_drill(member, msg, args)]
+        if name == "tip":
+            return [await self._tip(member, args)]
+        if name == "streak":
+            return [await self._streak(member)]
+        if name == "progress":
+            return [replies.progress_reply(await self._progress(member))]
+        if name == "skip":
+            await self.store.clear_open_drill(member)
+            return [await self._new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
+        if name == "hint":
+            return [await self._hint(member)]
+        if name == "forget":
+            await self.store.ask_confirm(member, "forget")
+            return [Reply(
+                "This deletes everything OARS stores about you: streak, progress, settings and history. "
+                "Type `yes` to confirm, or anything else to keep it.",
+                choices=(replies.Choice("Yes, forget me", "confirm-forget"), replies.Choice("Cancel", "cancel")),
+                private=True,
+            )]
+        if name == "schedule":
+            if not msg.is_manager:
+                return [Reply("Scheduling channel drills is for managers and workspace admins. "
+                              "Ask yours to set one up; you can still practise any time with `drill`.",
+                              private=True)]
+            if self.schedules is None:
+                return [Reply("Channel scheduling isn't switched on in this installation.", private=True)]
+            return await self.schedules.handle(msg, args)
+        return [await self.settings.handle(member, name, args)]
+
+    async def _action(self, member: MemberRef, msg: Inbound) -> list[Reply]:
+        action = msg.action or ""
+        if action.startswith("choice:"):
+            open_drill = await self.store.open_drill(member)
+            drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
+            if drill is None or not drill.one_click:
+                return [Reply("That drill has already been answered or expired. Type `drill` for a new one.",
+                              choices=(replies.ANOTHER,), private=True)]
+            return await self._answer(member, msg, drill, action, open_drill=open_drill)
+        if action.startswith("drill"):
+            _, _, target = action.partition(":")
+            return [await self._new_drill(member, msg, target)]
+        command = parse(action, has_open_drill=False)
+        if command is None:
+            return [Reply("I didn't recognise that button. Type `help` to see what I can do.", private=True)]
+        return await self._command(member, msg, command)
+
+    # --- drills ----------------------------------------------------------------------------------
+    async def pick_drill(self, member: MemberRef, skill: str | None = None, kind: str | None = None,
+                         focus: Sequence[str] = ()) -> Drill | None:
+        skills = await self.store.skills(member)
+        seen = await self.store.seen(member)
+        if focus and skill is None and kind is None:
+            skill = self.rng.choice(list(focus))
+        return choose_drill(self.catalogue, skills, seen, self.clock.now(), self.rng, skill=skill, kind=kind)
+
+    async def _new_drill(self, member: MemberRef, msg: Inbound | None, target: str, intro: str = "") -> Reply:
+        resolved = resolve_drill_target(target)
+        if resolved is None:
+            return Reply(
+                f"I don't know ‹{quote_user_text(target, 40)}› as a skill or drill kind. "
+                f"Try one of: {replies.skills_list()}, or just `drill`.",
+                choices=(replies.ANOTHER,),
+            )
+        drill = await self.pick_drill(member, *resolved)
+        if drill is None:
+            return Reply("I have no drill of that kind yet. Type `drill` for any skill.", choices=(replies.ANOTHER,))
+        channel = msg.channel if msg else ""
+        await self.store.set_open_drill(member, OpenDrill(drill.id, self.clock.now().isoformat(), 0, channel))
+        return replies.drill_reply(drill, intro)
+
+    async def member_drill(self, member: MemberRef, intro: str = "") -> Reply | None:
+        """Open a drill for a scheduled reminder; None when the member paused reminders."""
+        if (await self.store.profile(member)).paused:
+            return None
+        return await self._new_drill(member, None, "", intro=intro or "Your daily drill is here.")
+
+    async def channel_drill(self, focus: Sequence[str] = ()) -> tuple[Reply, Drill]:
+        """A free-text drill for a channel; replies in its thread are graded per member."""
+        skills = [s for s in focus if s in SKILLS] or list(SKILLS)
+        for _ in range(20):
+            drill = choose_drill(self.catalogue, {}, {}, self.clock.now(), self.rng, skill=self.rng.choice(skills))
+            if drill is not None and not drill.one_click:
+                break
+        else:
+            drill = next(d for d in self.catalogue.drills.values() if not d.one_click)
+        reply = replies.drill_reply(drill, "Today's team drill. Reply in this thread; feedback comes to you privately.")
+        return replace(reply, choices=()), drill
+
+    async def remember_channel_post(self, platform: str, workspace: str, channel: str, thread: str,
+                                    drill_id: str) -> None:
+        await self.store.remember_thread_drill(platform, workspace, channel, thread, drill_id)
+
+    async def _hint(self, member: MemberRef) -> Reply:
+        open_drill = await self.store.open_drill(member)
+        drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
+        if drill is None:
+            return Reply("No drill is open. Type `drill` to get one.", choices=(replies.ANOTHER,))
+        hint = drill.hints[0] if drill.hints else replies.DEFAULT_INSTRUCTIONS.get(drill.kind, "")
+        return Reply(f"Hint: {hint}", choices=(replies.SKIP,))
+
+    async def _answer(self, member: MemberRef, msg: Inbound, drill: Drill, text: str,
+                      open_drill: OpenDrill | None = None, from_thread: bool = False) -> list[Reply]:
+        if drill.one_click:
+            typed = text.partition(":")[2] if text.startswith("choice:") else None
+            index = int(typed) if typed is not None and typed.isdigit() else option_index(drill, text)
+            if index is None or not 0 <= index < len(drill.options):
+                return [Reply(f"Pick one of the options: a number from 1 to {len(drill.options)}.",
+                              choices=replies.drill_reply(drill).choices)]
+            verdict = grade_choice(drill, index)
+        else:
+            problem = self._unanswerable(text)
+            if problem:
+                return [Reply(problem, choices=(replies.HINT, replies.SKIP), private=from_thread)]
+            verdict = grade(drill.kind, drill.prompt, text, drill.model_answers)
+        return [await self._record(member, msg, drill, verdict, open_drill, from_thread)]
+
+    @staticmethod
+    def _unanswerable(text: str) -> str | None:
+        if not text:
+            return "Your reply came through empty. Type your answer in a sentence or two; the drill is still open."
+        if len(text) > MAX_ANSWER_CHARS:
+            return (f"That's {len(text):,} characters. Drills want one or two sentences (under "
+                    f"{MAX_ANSWER_CHARS:,} characters), so try a shorter version; the drill is still open.")
+        if not has_words(text):
+            return "I can only coach words, not emoji or symbols. Try it as a sentence; the drill is still open."
+        return None
+
+    async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,
+                      open_drill: OpenDrill | None, from_thread: bool) -> Reply:
+        now = self.clock.now()
+        profile = await self.store.profile(member)
+        day = local_day(now, profile.tz or self.default_tz)
+        attempts = (open_drill.attempts + 1) if open_drill else 1
+        retry = (open_drill is not None and not drill.one_click and verdict.verdict == "revise"
+                 and attempts < MAX_ATTEMPTS)
+        record = AnswerRecord(drill.id, drill.skill, drill.kind, verdict.verdict, verdict.score,
+                              now.isoformat(), msg.message_id)
+        result = await self.store.record_answer(
+            member, record, day, lambda state: update_skill(state, verdict, now),
+            close_open=open_drill is not None and not retry,
+        )
+        if result.duplicate:
+            return Reply("I've already recorded that answer.", private=True)
+        if retry and open_drill is not None:
+            await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
+        reply = replies.feedback_reply(verdict, result.streak, retry_open=retry)
+        return replace(reply, private=from_thread)
+
+    # --- tips, streak, progress ------------------------------------------------------------------
+    async def _tip(self, member: MemberRef, query: str) -> Reply:
+        if query.strip():
+            return replies.tips_reply(self.catalogue.find_tips(query, k=3), quote_user_text(query, 60))
+        profile = await self.store.profile(member)
+        tip = self.catalogue.random_tip(self.rng, exclude=profile.last_tip or None)
+        await self.store.update_profile(member, last_tip=tip.id)
+        return replies.tips_reply([tip], "")
+
+    async def _streak(self, member: MemberRef) -> Reply:
+        today = local_day(self.clock.now(), (await self.store.profile(member)).tz or self.default_tz)
+        stored = await self.store.streak(member)
+        return replies.streak_reply(as_of(stored, today), stored.last_day == today)
+
+    async def _progress(self, member: MemberRef) -> ProgressPart:
+        skills = await self.store.skills(member)
+        rows = []
+        for skill in SKILLS:
+            state = skills.get(skill)
+            rows.append((skill, state.mastery if state else 0.0, state.attempts if state else 0))
+        return ProgressPart(tuple(rows))
+
+    async def overview(self, member: MemberRef) -> Overview:
+        """Streak, progress and settings in one read, for home screens."""
+        profile = await self.store.profile(member)
+        tz = profile.tz or self.default_tz
+        stored = await self.store.streak(member)
+        today = local_day(self.clock.now(), tz)
+        streak = as_of(stored, today)
+        part = StreakPart(streak.current, streak.longest, streak.freezes, stored.last_day == today)
+        return Overview(part, await self._progress(member), tz, profile.reminder, profile.paused)
+
+    async def set_timezone(self, member: MemberRef, tz: str) -> bool:
+        """Set a member's time zone directly (console `--tz`); False when the zone is unknown."""
+        valid = self.settings.valid_tz(tz)
+        if valid:
+            await self.store.update_profile(member, tz=valid)
+        return valid is not None

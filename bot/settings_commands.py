@@ -1,0 +1,100 @@
+"""`settings`, `pause` and `resume`: a member's own time zone, reminder time and reminder pause."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.messages import Reply
+from bot.store import MemberRef, Store
+from bot.text import quote_user_text
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@cache
+def _zones_by_lower() -> dict[str, str]:
+    zones = {z.lower(): z for z in available_timezones()}
+    zones["utc"] = "UTC"
+    return zones
+
+
+def parse_hhmm(text: str) -> str | None:
+    """'8:45' -> '08:45'; None when it is not a valid 24-hour time."""
+    match = _HHMM.match(text.strip())
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+class SettingsCommands:
+    def __init__(self, store: Store, default_tz: str) -> None:
+        self.store = store
+        self.default_tz = default_tz
+
+    @staticmethod
+    def valid_tz(name: str) -> str | None:
+        """The canonical IANA name for `name` (any case), or None."""
+        zone = _zones_by_lower().get(name.strip().lower())
+        if zone is None:
+            return None
+        ZoneInfo(zone)
+        return zone
+
+    async def handle(self, member: MemberRef, name: str, args: str) -> Reply:
+        if name == "pause":
+            await self.store.update_profile(member, paused=True)
+            await self.store.announce_change()
+            return Reply(
+                "Reminders paused. You can still practise any time with `drill`; `resume` turns them back on."
+            )
+        if name == "resume":
+            await self.store.update_profile(member, paused=False)
+            await self.store.announce_change()
+            return Reply("Reminders are back on.")
+        words = args.split()
+        if not words:
+            return await self._show(member)
+        what, value = words[0].lower(), " ".join(words[1:])
+        if what in {"tz", "timezone", "time_zone"}:
+            return await self._set_tz(member, value)
+        if what == "reminder":
+            return await self._set_reminder(member, value)
+        return Reply(
+            f"I don't have a setting called ‹{quote_user_text(what, 30)}›. "
+            "Try `settings tz Europe/Berlin` or `settings reminder 08:45`."
+        )
+
+    async def _show(self, member: MemberRef) -> Reply:
+        profile = await self.store.profile(member)
+        reminder = profile.reminder or "off"
+        state = "paused" if profile.paused else "on"
+        return Reply(
+            f"*Your settings*\n• Time zone: {profile.tz or self.default_tz}\n"
+            f"• Daily reminder: {reminder} ({state})\n"
+            "Change with `settings tz <Area/City>` or `settings reminder HH:MM` (or `off`)."
+        )
+
+    async def _set_tz(self, member: MemberRef, value: str) -> Reply:
+        zone = self.valid_tz(value)
+        if zone is None:
+            shown = quote_user_text(value, 40) or "(nothing)"
+            return Reply(
+                f"‹{shown}› isn't a time zone I know. Use an IANA name like `Europe/Berlin`, "
+                "`America/New_York` or `Asia/Kolkata`."
+            )
+        await self.store.update_profile(member, tz=zone)
+        await self.store.announce_change()
+        return Reply(f"Time zone set to {zone}. Streaks and reminders now follow your local day there.")
+
+    async def _set_reminder(self, member: MemberRef, value: str) -> Reply:
+        if value.strip().lower() in {"off", "none", "stop"}:
+            await self.store.set_reminder(member, "")
+            return Reply("Daily reminder switched off.")
+        hhmm = parse_hhmm(value)
+        if hhmm is None:
+            shown = quote_user_text(value, 20) or "(nothing)"
+            return Reply(f"‹{shown}› isn't a time I can use. Give a 24-hour time like `08:45`, or `off`.")
+        await self.store.set_reminder(member, hhmm)
+        profile = await self.store.profile(member)
+        zone = profile.tz or self.default_tz
+        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.")
