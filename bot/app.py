@@ -1,0 +1,54 @@
+"""Composition root: builds Redis, the store and the engine from Settings, with an explicit start/stop.
+
+This is the one place (with bot/server.py and bot/cli.py) that knows every part; the engine itself
+never imports an adapter.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import Senders
+from bot.engine import Engine, ScheduleCommands
+from bot.redis_conn import RedisConnection
+from bot.store import Store
+
+
+class OarsApp:
+    """Owns the Redis connection and the engine for one process."""
+
+    def __init__(self, settings: Settings, rng: random.Random | None = None) -> None:
+        self.settings = settings
+        self.redis = RedisConnection(settings.redis_url, settings.oars_data_dir)
+        self.clock = Clock(settings.oars_now)
+        self.senders = Senders()
+        self._rng = rng
+        self._engine: Engine | None = None
+        self._store: Store | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("OarsApp.start() first")
+        return self._engine
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("OarsApp.start() first")
+        return self._store
+
+    async def start(self, schedules: ScheduleCommands | None = None) -> Engine:
+        client = await self.redis.start()
+        self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours)
+        self._engine = Engine(
+            self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz
+        )
+        return self._engine
+
+    async def stop(self) -> None:
+        await self.redis.stop()
+        self._engine = None
+        self._store = None

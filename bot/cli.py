@@ -1,0 +1,87 @@
+"""`oars`: the one command line. Each subcommand imports its parts lazily so `oars code` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oars", description="OARS: practise motivational interviewing.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = sub.add_parser("chat", help="the console coach (stdin/stdout; works with piped input)")
+    chat.add_argument("--user", default=None, help="member name (default: your login name)")
+    chat.add_argument("--tz", default=None, help="your IANA time zone, e.g. Europe/Berlin")
+    chat.add_argument("--json", action="store_true", help="print each reply as one JSON line")
+
+    serve = sub.add_parser("serve", help="HTTP server: Slack /slack/events, Teams /api/messages, /healthz")
+    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0")
+
+    sub.add_parser("socket", help="Slack over Socket Mode, for local development")
+    sub.add_parser("clock", help="scheduler and outbox consumer only (safe to run several)")
+    sub.add_parser("code", help="JSON lines {'text'} on stdin -> MI codes on stdout")
+    sub.add_parser("grade", help="JSON lines {'kind','prompt','reply'} on stdin -> verdicts on stdout")
+
+    catalogue = sub.add_parser("catalogue", help="check the drill and tip catalogue; stats")
+    catalogue.add_argument("args", nargs=argparse.REMAINDER, help="check [--dir D] | stats [--json]")
+
+    schedule = sub.add_parser("schedule", help="operator view of channel schedules: add, list, remove")
+    schedule.add_argument("args", nargs=argparse.REMAINDER, help="add … | list [--json] | remove ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from bot.config import Settings
+
+    settings = Settings()
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO) if args.command in {"serve", "socket", "clock"}
+        else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "chat":
+        from adapters.console import run_console
+
+        return asyncio.run(run_console(settings, user=args.user, tz=args.tz, as_json=args.json))
+    if args.command == "code":
+        from bot.cli_coder import run_code
+
+        return run_code(sys.stdin, sys.stdout)
+    if args.command == "grade":
+        from bot.cli_coder import run_grade
+
+        return run_grade(sys.stdin, sys.stdout)
+    if args.command == "catalogue":
+        from bot.cli_catalogue import run_catalogue
+
+        return run_catalogue(list(args.args), sys.stdout, sys.stderr)
+    if args.command == "serve":
+        from bot.server import run_server
+
+        return asyncio.run(run_server(settings, host=args.host, port=args.port or settings.port))
+    if args.command == "socket":
+        from bot.server import run_socket_mode
+
+        return asyncio.run(run_socket_mode(settings))
+    if args.command == "clock":
+        from bot.server import run_clock
+
+        return asyncio.run(run_clock(settings))
+    if args.command == "schedule":
+        from bot.cli_schedule import run_schedule
+
+        return asyncio.run(run_schedule(settings, list(args.args), sys.stdout, sys.stderr))
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`oars serve`, `oars socket`, `oars clock`: wiring adapters, engine and scheduler into processes.
+
+serve  = one aiohttp app: POST /slack/events (Slack), POST /api/messages (Teams), GET /healthz,
+         plus the lease-guarded scheduler and the outbox consumer.
+clock  = the scheduler and outbox consumer only, with the platform senders but no HTTP.
+socket = Slack over Socket Mode (local development), plus the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.app import OarsApp
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness plus a Redis check: 200 when the store answers, 503 (still up) when it does not."""
+    app: OarsApp = request.app["oars"]
+    try:
+        await app.store.ping()
+    except Exception:
+        return web.json_response({"ok": False, "redis": "unreachable"}, status=503)
+    return web.json_response({"ok": True, "redis": "ok"})
+
+
+async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, list[object]]:
+    """The aiohttp application with every route mounted; returns closables for shutdown."""
+    from adapters.slack import SlackAdapter
+    from adapters.teams import TeamsAdapter
+    from bot.scheduler import Scheduler
+    from bot.schedules import ScheduleService
+
+    oars = OarsApp(settings)
+    engine = await oars.start()
+    engine.schedules = ScheduleService(oars.store, settings, oars.clock)
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app["oars"] = oars
+    web_app.router.add_get("/healthz", healthz)
+    slack = SlackAdapter(engine, settings)
+    slack.mount(web_app)
+    teams = TeamsAdapter(engine, settings)
+    teams.mount(web_app)
+    oars.senders.register("slack", slack.sender())
+    oars.senders.register("teams", teams.sender())
+    scheduler = Scheduler(oars)
+    return web_app, oars, [slack, teams, scheduler]
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_server(settings: Settings, host: str, port: int) -> int:
+    web_app, oars, parts = await build_web_app(settings)
+    scheduler = parts[-1]
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    await scheduler.start()  # type: ignore[attr-defined]
+    log.info("oars serving on %s:%d", host, port)
+    try:
+        await _wait_for_signal()
+    finally:
+        await scheduler.stop()  # type: ignore[attr-defined]
+        await runner.cleanup()
+        for part in parts[:-1]:
+            await part.close()  # type: ignore[attr-defined]
+        await oars.stop()
+    return 0
+
+
+async def run_clock(settings: Settings) -> int:
+    from adapters.slack import SlackAdapter
+    from adapters.teams import TeamsAdapter
+    from bot.scheduler import Scheduler
+
+    oars = OarsApp(settings)
+    engine = await oars.start()
+    slack, teams = SlackAdapter(engine, settings), TeamsAdapter(engine, settings)
+    oars.senders.register("slack", slack.sender())
+    oars.senders.register("teams", teams.sender())
+    scheduler = Scheduler(oars)
+    await scheduler.start()
+    log.info("oars clock running")
+    try:
+        await _wait_for_signal()
+    finally:
+        await scheduler.stop()
+        await slack.close()
+        await teams.close()
+        await oars.stop()
+    return 0
+
+
+async def run_socket_mode(settings: Settings) -> int:
+    from adapters.slack import SlackAdapter
+    from bot.scheduler import Scheduler
+    from bot.schedules import ScheduleService
+
+    oars = OarsApp(settings)
+    engine = await oars.start()
+    engine.schedules = ScheduleService(oars.store, settings, oars.clock)
+    slack = SlackAdapter(engine, settings)
+    oars.senders.register("slack", slack.sender())
+    scheduler = Scheduler(oars)
+    await scheduler.start()
+    try:
+        await slack.run_socket_mode()
+    finally:
+        await scheduler.stop()
+        await slack.close()
+        await oars.stop()
+    return 0
