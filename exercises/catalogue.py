@@ -1,57 +1,112 @@
-"""Interim seed catalogue (replaced by the catalogue work): the interface is what matters."""
+"""The drill and tip catalogue: loaded once from the packaged YAML, validated on the way in.
+
+Reading `exercises/data` is the only I/O in the domain package; everything else works on the frozen
+`Catalogue` this module returns.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 
-from exercises.model import Drill, Option, Tip
+from exercises.model import Drill, Tip
+from exercises.schema import Problem, duplicate_problems, parse_drill_file, parse_tips_file
+from exercises.tipsearch import TipIndex
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Shown when a drill does not say what to do; one sentence per kind, written for the learner.
+DEFAULT_INSTRUCTIONS: dict[str, str] = {
+    "open_question": "Turn this into an open question that invites the person to say more.",
+    "reflection": "Reply with a simple reflection: say back the heart of what you heard, not a question.",
+    "complex_reflection": "Reply with a complex reflection: add the meaning or feeling underneath.",
+    "affirmation": "Affirm a real strength or effort you can see; be specific, not generic praise.",
+    "roll_with_resistance": "Respond without arguing: reflect or share control rather than push back.",
+    "develop_discrepancy": "Help the person notice the gap between what they value and what is happening.",
+    "emphasize_autonomy": "Reply in a way that makes clear the choice is theirs.",
+    "summary": "Pull the main points together in a short summary, ending with an invitation.",
+    "pick_response": "Pick the most MI-consistent reply.",
+    "spot_change_talk": "Is this change talk, sustain talk or neither?",
+}
+
+
+class CatalogueError(ValueError):
+    """The packaged catalogue has problems; the message lists every one, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems[:50])
+        more = f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} catalogue problem(s):\n{lines}{more}")
 
 
 @dataclass(frozen=True)
 class Catalogue:
+    """Every drill and tip, keyed by id; also answers tip searches."""
+
     drills: dict[str, Drill]
     tips: dict[str, Tip]
+    _index: TipIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", TipIndex(sorted(self.tips.values(), key=lambda t: t.id)))
 
     def drill(self, drill_id: str) -> Drill | None:
         return self.drills.get(drill_id)
 
     def find_tips(self, query: str, k: int = 3) -> list[Tip]:
-        words = set(query.lower().split())
-        ranked = sorted(self.tips.values(), key=lambda t: -len(words & set(t.text.lower().split())))
-        return ranked[:k]
+        """Best-matching tips for a free-text situation; empty only when there are no tips at all."""
+        return self._index.search(query, k)
 
     def random_tip(self, rng: random.Random, exclude: str | None = None) -> Tip:
-        pool = [t for t in self.tips.values() if t.id != exclude] or list(self.tips.values())
-        return rng.choice(pool)
+        """Any tip but `exclude`, so the same tip never shows twice in a row."""
+        ordered = sorted(self.tips)
+        if not ordered:
+            raise LookupError("the catalogue has no tips")
+        pool = [t for t in ordered if t != exclude] or ordered
+        return self.tips[rng.choice(pool)]
+
+
+def _read(data_dir: Path) -> tuple[list[Drill], list[Tip], list[Problem]]:
+    """Parse every file under `data_dir`, keeping the good items and every problem."""
+    drills: list[Drill] = []
+    tips: list[Tip] = []
+    problems: list[Problem] = []
+    ids: list[tuple[str, str]] = []
+    drill_dir = data_dir / "drills"
+    for path in sorted(drill_dir.glob("*.yaml")) if drill_dir.is_dir() else []:
+        found, bad, seen = parse_drill_file(path)
+        drills += found
+        problems += bad
+        ids += [(f"drills/{path.name}", i) for i in seen]
+    problems = [replace(p, file=f"drills/{p.file}") for p in problems]
+    tips_path = data_dir / "tips.yaml"
+    if tips_path.is_file():
+        found_tips, bad, seen = parse_tips_file(tips_path)
+        tips += found_tips
+        problems += bad
+        ids += [(tips_path.name, i) for i in seen]
+    problems += duplicate_problems(ids)
+    return drills, tips, problems
+
+
+def check_catalogue(data_dir: Path | str = DATA_DIR) -> list[Problem]:
+    """Every problem in the catalogue under `data_dir`; an empty list means it loads clean."""
+    return _read(Path(data_dir))[2]
+
+
+def load_catalogue_from(data_dir: Path | str) -> Catalogue:
+    """Load and validate one catalogue folder; raises CatalogueError listing every problem."""
+    drills, tips, problems = _read(Path(data_dir))
+    if problems:
+        raise CatalogueError(problems)
+    drills = [d if d.instruction else replace(d, instruction=DEFAULT_INSTRUCTIONS[d.kind]) for d in drills]
+    return Catalogue({d.id: d for d in drills}, {t.id: t for t in tips})
 
 
 @cache
 def load_catalogue() -> Catalogue:
-    drills = [
-        Drill("oq-seed-1", "open_questions", "open_question", 1, "team lead",
-              "Did the new schedule work for you?",
-              ("How has the new schedule been working for you?",)),
-        Drill("rf-seed-1", "simple_reflections", "reflection", 1, "customer success",
-              "I've asked three times and nobody has fixed my account.",
-              ("You've been waiting a long time for this to be fixed.",)),
-        Drill("pr-seed-1", "avoid_arguing", "pick_response", 1, "HR",
-              "I don't see why I need this training at all.",
-              ("It sounds like the training doesn't feel relevant to your work.",),
-              options=(
-                  Option("You have to do it, it's mandatory.", False, "Arguing invites push-back."),
-                  Option("It sounds like the training doesn't feel relevant to your work.", True,
-                         "A reflection shows you heard the concern."),
-                  Option("Everyone else found it useful.", False, "Comparison sounds like persuasion."),
-              )),
-    ]
-    tips = [
-        Tip("tip-seed-1", "Swap 'Do you…?' for 'What…?' or 'How…?' to invite a story instead of a yes/no.",
-            ("open_questions",)),
-        Tip("tip-seed-2", "When someone says they're fine but looks otherwise, reflect what you notice gently.",
-            ("simple_reflections",)),
-        Tip("tip-seed-3", "Name a specific effort you saw; it lands better than 'great job'.",
-            ("affirmations",)),
-    ]
-    return Catalogue({d.id: d for d in drills}, {t.id: t for t in tips})
+    """The packaged catalogue, loaded once per process."""
+    return load_catalogue_from(DATA_DIR)
