@@ -25,12 +25,14 @@ STOPWORDS = frozenset(
     these those i me my we our you your he him his she her they them their there here what which who whom how
     when where why do does did doing have has had having just so very really too also can could would should
     will shall may might must about into over than then some any all more most other such only own same s t
-    get got keep keeps kept say says said tell one if but up out off again still even because while like""".split()
+    get got keep keeps kept keeping say says said saying tell make makes made people someone thing things
+    one if but up out off again still even because while like""".split()
 )
 
 # Phrases first, before tokenising: each becomes one concept token.
 PHRASES: tuple[tuple[str, str], ...] = (
     (r"\byes,?\s*but\b|\byeah,?\s*but\b", " yesbut "),
+    (r"\beverything(?: is|'s) (?:ok|okay|good)\b|\ball good\b", " fine "),
     (r"\bi'?m fine\b|\bthey'?re fine\b|\b(?:she|he)'?s fine\b|\bfine\b", " fine "),
     (r"\bone[- ]to[- ]one\b|\b1:1s?\b|\b1-on-1s?\b|\bone on one\b", " oneonone "),
     (r"\bdon'?t want to\b|\bdoesn'?t want to\b|\bwon'?t\b|\brefus\w*", " refuse "),
@@ -39,6 +41,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bchange talk\b", " changetalk "),
     (r"\bsustain talk\b", " sustaintalk "),
     (r"\bpush[- ]?back\b", " resist "),
+    (r"\bdo(?:ing)? (?:it|this|that|the \w+|their \w+) for (?:them|him|her)\b", " rescu "),
+    (r"\bi will\b|\bi'll\b|\bi'm going to\b|\bgonna\b", " commit "),
 )
 
 # Concept groups: every stemmed word on the right is folded onto the token on the left.
@@ -62,7 +66,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "quiet": ("quiet", "silent", "silenc", "shy", "introvert", "withdrawn", "withdraw", "clam", "mute",
               "reserv"),
     "feel": ("feel", "feeling", "emot", "mood"),
-    "sad": ("sad", "cry", "tear", "griev", "grief", "loss", "bereav", "die", "death", "pass away", "hurt"),
+    "sad": ("sad", "cry", "cri", "tear", "griev", "grief", "loss", "bereav", "die", "died", "death", "pass away",
+            "hurt"),
     "worri": ("worri", "anxious", "anxieti", "nervous", "scar", "afraid", "fear", "stress", "overwhelm",
               "panic"),
     "tire": ("tire", "exhaust", "burnout", "burn", "drain", "empty", "overwork", "worn"),
@@ -72,7 +77,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "decid": ("decid", "decis", "choic", "choos", "option", "torn", "fenc", "undecid", "ambival", "dilemma",
               "mix", "unsure"),
     "advic": ("advic", "advis", "suggest", "recommend", "solut", "fix", "tip", "idea"),
-    "question": ("question", "ask", "asking", "interrog", "quiz"),
+    "question": ("question", "ask", "asking"),
     "agre": ("agre", "nod", "yes", "comply", "compli"),
     "follow": ("follow", "through", "action", "commit", "promis", "deliver", "adher", "stick"),
     "prais": ("prais", "compliment", "appreci", "recogn", "thank", "affirm", "encourag", "proud"),
@@ -98,6 +103,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "want": ("want", "wish", "desir", "hope", "would like", "need"),
     "mistak": ("mistak", "error", "fail", "failur", "wrong", "bug", "screw", "mess"),
     "new": ("new", "first", "onboard"),
+    "fake": ("fake", "hollow", "insincer", "flatter", "generic", "robot", "mechan",
+             "script", "empty prais"),
+    "interrog": ("interrog", "grill", "quiz", "too many question", "question after question"),
+    "rescu": ("rescu", "take over", "taking over", "micromanag"),
+    "selfcrit": ("bad at", "useless", "hopeless", "stupid", "not good enough", "self-talk",
+                 "put themselves down", "puts themselves down", "put myself down"),
     "remot": ("remot", "video", "zoom", "teams", "slack", "email", "messag", "text", "onlin"),
 }
 
@@ -133,6 +144,19 @@ def _build_synonyms() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]
 
 
 _SINGLE, _MULTI = _build_synonyms()
+# Longer concept stems also match as prefixes, so "summarise" and "summarizing" reach "summar".
+_PREFIXES = sorted((k for k in _SINGLE if len(k) >= 5), key=len, reverse=True)
+
+
+def _concept(word: str) -> str:
+    """The concept token for one word: exact, stemmed, then by known prefix, else its stem."""
+    found = _SINGLE.get(word) or _SINGLE.get(stem(word))
+    if found:
+        return found
+    for prefix in _PREFIXES:
+        if word.startswith(prefix):
+            return _SINGLE[prefix]
+    return stem(word)
 _PHRASES = [(re.compile(p), r) for p, r in PHRASES]
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -150,8 +174,7 @@ def tokens(text: str) -> list[str]:
         for part in word.split("-") if word not in _SINGLE else [word]:
             if part in STOPWORDS or len(part) < 2:
                 continue
-            token = _SINGLE.get(part) or _SINGLE.get(stem(part)) or stem(part)
-            out.append(token)
+            out.append(_concept(part))
     return out
 
 
