@@ -124,6 +124,10 @@ class Engine:
                 await self.store.clear_open_drill(member)
                 return [Reply("That drill is no longer in the catalogue, sorry. Type `drill` for a fresh one.")]
             return await self._answer(member, msg, drill, text, open_drill=open_drill)
+        if len(text) > MAX_ANSWER_CHARS:
+            return [Reply(f"That's a long message ({len(text):,} characters) and no drill is open to grade it "
+                          "against. Type `drill` for a practice item or `help` to see what I can do.",
+                          choices=(replies.ANOTHER, replies.TIP))]
         if not text:
             return [Reply("I didn't get any text there. Type `drill` to practise or `help` to see what I can do.",
                           choices=(replies.ANOTHER, replies.TIP))]
@@ -283,14 +287,13 @@ class Engine:
                       open_drill: OpenDrill | None, from_thread: bool) -> Reply:
         now = self.clock.now()
         profile = await self.store.profile(member)
-        day = local_day(now, profile.tz or self.default_tz)
         attempts = (open_drill.attempts + 1) if open_drill else 1
         retry = (open_drill is not None and not drill.one_click and verdict.verdict == "revise"
                  and attempts < MAX_ATTEMPTS)
         record = AnswerRecord(drill.id, drill.skill, drill.kind, verdict.verdict, verdict.score,
                               now.isoformat(), msg.message_id)
         result = await self.store.record_answer(
-            member, record, day, lambda state: update_skill(state, verdict, now),
+            member, record, profile.tz or self.default_tz, lambda state: update_skill(state, verdict, now),
             close_open=open_drill is not None and not retry,
         )
         if result.duplicate:

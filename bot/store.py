@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from exercises.practice import SkillState
-from exercises.streaks import Streak, record_practice
+from exercises.streaks import Streak, practice_at
 
 DEDUPE_TTL = int(timedelta(days=1).total_seconds())
 DONE_TTL = int(timedelta(days=7).total_seconds())
@@ -168,7 +168,7 @@ class Store:
         self,
         member: MemberRef,
         answer: AnswerRecord,
-        day: date,
+        tz: str,
         fold_skill: Callable[[SkillState | None], SkillState],
         close_open: bool,
     ) -> Recorded:
@@ -189,7 +189,7 @@ class Store:
                         return Recorded(True, old_streak, None)
                     raw_skill = await pipe.hget(skills_key, answer.skill)
                     skill = fold_skill(SkillState.from_json(raw_skill) if raw_skill else None)
-                    streak = record_practice(old_streak, day)
+                    streak = practice_at(old_streak, datetime.fromisoformat(answer.at), tz)
                     answered_at = datetime.fromisoformat(answer.at).timestamp()
                     pipe.multi()
                     pipe.set(done, "1", ex=DONE_TTL)

@@ -4,7 +4,8 @@ Rules (practice is what counts, so any verdict counts):
 - a day counts when the member answers at least one drill on that local date;
 - each 7 consecutive practice days earn one freeze; at most 2 are held;
 - each held freeze silently bridges one missed day; a gap longer than the freezes held restarts at 1;
-- a local date earlier than the last one (a time-zone change westwards) counts as the same day.
+- after a time-zone change, the day gap is read on both calendars (old and new zone) and the kinder
+  reading wins, so flying east never breaks a streak and flying west never counts a day twice.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Streak:
     longest: int = 0
     freezes: int = 0
     last_day: date | None = None
+    tz: str = ""
 
     def to_fields(self) -> dict[str, str]:
         return {
@@ -30,6 +32,7 @@ class Streak:
             "longest": str(self.longest),
             "freezes": str(self.freezes),
             "last_day": self.last_day.isoformat() if self.last_day else "",
+            "tz": self.tz,
         }
 
     @classmethod
@@ -40,6 +43,7 @@ class Streak:
             longest=int(fields.get("longest") or 0),
             freezes=int(fields.get("freezes") or 0),
             last_day=date.fromisoformat(last) if last else None,
+            tz=fields.get("tz") or "",
         )
 
 
@@ -48,12 +52,27 @@ def local_day(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 
 
-def record_practice(streak: Streak, day: date) -> Streak:
-    """Fold one practised local day into the streak."""
+def practice_at(streak: Streak, moment: datetime, tz: str) -> Streak:
+    """Fold a practice at `moment` by a member living in `tz` into the streak."""
+    day = local_day(moment, tz)
+    alt = local_day(moment, streak.tz) if streak.tz and streak.tz != tz else None
+    return record_practice(streak, day, alt_day=alt, tz=tz)
+
+
+def _gap(last: date, day: date, alt_day: date | None) -> int:
+    """Days since the last practice; with two calendars: exactly 1 if either says so, else the smaller."""
+    gaps = {(day - last).days} | ({(alt_day - last).days} if alt_day else set())
+    if 1 in gaps:
+        return 1
+    return max(0, min(gaps))
+
+
+def record_practice(streak: Streak, day: date, alt_day: date | None = None, tz: str = "") -> Streak:
+    """Fold one practised local day into the streak (`alt_day`: the same instant on the old calendar)."""
     if streak.last_day is None:
         current, freezes = 1, streak.freezes
     else:
-        gap = (day - streak.last_day).days
+        gap = _gap(streak.last_day, day, alt_day)
         if gap <= 0:
             return streak
         missed = gap - 1
@@ -65,7 +84,7 @@ def record_practice(streak: Streak, day: date) -> Streak:
             current, freezes = 1, streak.freezes
     if current % FREEZE_EVERY == 0:
         freezes = min(MAX_FREEZES, freezes + 1)
-    return Streak(current, max(streak.longest, current), freezes, day)
+    return Streak(current, max(streak.longest, current), freezes, day, tz or streak.tz)
 
 
 def as_of(streak: Streak, today: date) -> Streak:

