@@ -1,0 +1,262 @@
+"""The durable outbox: due drills wait in a Redis Stream until a platform has accepted them.
+
+The scheduler claims `(schedule, local date)` and appends to `oars:outbox` in one Lua call, so a firing
+is enqueued at most once. Every process reads the stream in the consumer group `oars-senders`; an entry
+is acknowledged only after the sender returned, and entries left pending by a dead consumer are taken
+over with XAUTOCLAIM. `oars:sent:<entry id>` is set right after a successful send, so an entry whose
+acknowledgement was lost is acknowledged on its next delivery instead of being posted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from redis.exceptions import RedisError, ResponseError
+
+from bot.delivery import RateLimited, Senders, Target
+from bot.engine import Engine
+from bot.messages import Reply
+from bot.store import MemberRef
+
+log = logging.getLogger(__name__)
+
+STREAM = "oars:outbox"
+GROUP = "oars-senders"
+DEAD_STREAM = "oars:outbox:dead"
+ATTEMPTS = "oars:outbox:attempts"
+MAXLEN = 100_000
+SENT_TTL = 3 * 24 * 3600
+FIRED_TTL = 4 * 24 * 3600
+# Seconds between two posts to one channel/conversation (Slack ~1/s per channel, Teams 7/s).
+PACE: dict[str, float] = {"slack": 1.0, "teams": 1 / 7}
+
+# Claim the firing and enqueue it atomically: a crash can't leave a claim without its outbox entry.
+_ENQUEUE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*'}
+  for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
+  return redis.call(unpack(args))
+end
+return false
+"""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One due drill: a channel post (`kind` 'channel') or a member's DM reminder ('reminder')."""
+
+    kind: str
+    key: str  # schedule id, or the member pid for reminders
+    platform: str
+    workspace: str
+    channel: str = ""
+    user: str = ""
+    skill: str = ""
+    due: str = ""  # ISO UTC instant it was due
+    day: str = ""  # local date it counts for
+
+    def to_fields(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_fields(cls, raw: dict[str, str]) -> OutboxItem:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+
+def consumer_name() -> str:
+    """Unique per process: a restarted process must not inherit (and ignore) its predecessor's pending list."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+async def enqueue(redis: Any, fired_key: str, item: OutboxItem, fired_ttl: int = FIRED_TTL,
+                  maxlen: int = MAXLEN) -> str | None:
+    """Claim `fired_key` (SET NX) and XADD the item; the entry id, or None when already claimed."""
+    flat: list[str] = []
+    for field, value in item.to_fields().items():
+        flat += [field, value]
+    result = await redis.eval(_ENQUEUE, 2, fired_key, STREAM, item.due or "1", fired_ttl, maxlen, *flat)
+    return str(result) if result else None
+
+
+class Outbox:
+    """Stream consumer: delivers entries through the platform senders, paced, acknowledged after success."""
+
+    def __init__(self, redis: Any, engine: Engine, senders: Senders, consumer: str | None = None, *,
+                 min_idle_ms: int = 60_000, block_ms: int = 1000, batch: int = 64, concurrency: int = 32,
+                 max_attempts: int = 5, max_rate_limit_waits: int = 20, claim_every: float = 5.0,
+                 pace: dict[str, float] | None = None) -> None:
+        self.redis = redis
+        self.engine = engine
+        self.senders = senders
+        self.consumer = consumer or consumer_name()
+        self.min_idle_ms = min_idle_ms
+        self.block_ms = block_ms
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.max_rate_limit_waits = max_rate_limit_waits
+        self.claim_every = claim_every
+        self.pace = PACE if pace is None else pace
+        self._slots = asyncio.Semaphore(concurrency)
+        self._next_slot: dict[tuple[str, str, str], float] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except ResponseError as err:
+            if "BUSYGROUP" not in str(err):
+                raise
+
+    async def run(self) -> None:
+        """Deliver until cancelled; survives Redis outages by retrying."""
+        last_claim = 0.0
+        while True:
+            try:
+                await self.ensure_group()
+                while True:
+                    if time.monotonic() - last_claim >= self.claim_every:
+                        last_claim = time.monotonic()
+                        await self.reclaim()
+                    await self.read_once()
+            except (RedisError, OSError):
+                log.warning("outbox: redis unavailable, retrying", exc_info=True)
+                await asyncio.sleep(1.0)
+
+    async def read_once(self, block_ms: int | None = None) -> int:
+        """Read and deliver new entries; the number delivered."""
+        response = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=self.batch,
+                                               block=self.block_ms if block_ms is None else block_ms)
+        entries = [entry for _, stream_entries in response or [] for entry in stream_entries]
+        return await self._deliver_all(entries)
+
+    async def reclaim(self) -> int:
+        """Take over entries pending longer than `min_idle_ms` (their consumer died or failed) and deliver them."""
+        delivered, cursor = 0, "0-0"
+        while True:
+            result = await self.redis.xautoclaim(STREAM, GROUP, self.consumer, self.min_idle_ms,
+                                                 start_id=cursor, count=self.batch)
+            cursor, entries = result[0], result[1]
+            live = [(entry_id, fields) for entry_id, fields in entries if fields]
+            for entry_id, fields in entries:
+                if not fields:  # trimmed away before anyone delivered it
+                    log.error("outbox entry %s vanished before delivery", entry_id)
+                    await self.redis.xack(STREAM, GROUP, entry_id)
+            delivered += await self._deliver_all(live)
+            if cursor in ("0-0", b"0-0") or not entries:
+                return delivered
+
+    async def drain(self, idle_rounds: int = 2) -> int:
+        """Deliver until the stream has nothing new for `idle_rounds` reads (tests and the benchmark)."""
+        await self.ensure_group()
+        total, idle = 0, 0
+        while idle < idle_rounds:
+            got = await self.read_once(block_ms=50)
+            total += got
+            idle = idle + 1 if got == 0 else 0
+        return total
+
+    async def _deliver_all(self, entries: Iterable[tuple[str, dict[str, str]]]) -> int:
+        results = await asyncio.gather(*(self._guarded(entry_id, fields) for entry_id, fields in entries))
+        return sum(results)
+
+    async def _guarded(self, entry_id: str, fields: dict[str, str]) -> bool:
+        async with self._slots:
+            try:
+                return await self.deliver(entry_id, fields)
+            except (RedisError, OSError):
+                log.warning("outbox: redis error delivering %s; it stays pending", entry_id, exc_info=True)
+                return False
+
+    async def deliver(self, entry_id: str, fields: dict[str, str]) -> bool:
+        """Deliver one entry; True when it was sent (or had been) and is acknowledged."""
+        sent_key = f"oars:sent:{entry_id}"
+        if await self.redis.exists(sent_key):
+            await self._ack(entry_id)
+            return True
+        item = OutboxItem.from_fields(fields)
+        sender = self.senders.get(item.platform)
+        if sender is None:
+            return await self._failed(entry_id, item, f"no sender for platform {item.platform!r}")
+        built = await self._build(item)
+        if built is None:  # member paused or stopped reminders since it was enqueued
+            await self._ack(entry_id)
+            return False
+        target, reply, drill_id = built
+        try:
+            message_id = await self._send(sender, target, reply)
+        except Exception as err:  # any platform failure: leave pending, retried after min_idle_ms
+            log.warning("outbox: sending %s failed: %s", entry_id, err, exc_info=True)
+            return await self._failed(entry_id, item, str(err))
+        await self.redis.set(sent_key, message_id or "1", ex=SENT_TTL)
+        if drill_id and message_id:
+            await self.engine.remember_channel_post(item.platform, item.workspace, item.channel, message_id,
+                                                    drill_id)
+        await self._ack(entry_id)
+        return True
+
+    async def _build(self, item: OutboxItem) -> tuple[Target, Reply, str] | None:
+        if item.kind == "reminder":
+            member = MemberRef.from_pid(item.key)
+            reply = await self.engine.member_drill(member)
+            if reply is None:
+                return None
+            profile = await self.engine.store.profile(member)
+            return Target(item.platform, item.workspace, profile.dm_channel or "", user=member.user), reply, ""
+        reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())
+        return Target(item.platform, item.workspace, item.channel), reply, drill.id
+
+    async def _send(self, sender: Any, target: Target, reply: Reply) -> str:
+        waits = 0
+        while True:
+            await self._pace(target)
+            try:
+                return str(await sender.send(target, reply))
+            except RateLimited as limited:
+                waits += 1
+                if waits > self.max_rate_limit_waits:
+                    raise
+                until = time.monotonic() + limited.retry_after
+                self._blocked_until[target.platform] = max(self._blocked_until.get(target.platform, 0.0), until)
+
+    async def _pace(self, target: Target) -> None:
+        """Wait for the platform's back-off, then for this channel's next free slot (reserved synchronously)."""
+        blocked = self._blocked_until.get(target.platform, 0.0) - time.monotonic()
+        if blocked > 0:
+            await asyncio.sleep(blocked)
+        interval = self.pace.get(target.platform, 0.0)
+        if interval <= 0:
+            return
+        key = (target.platform, target.workspace, target.channel or f"@{target.user}")
+        now = time.monotonic()
+        slot = max(now, self._next_slot.get(key, 0.0))
+        self._next_slot[key] = slot + interval
+        if len(self._next_slot) > 50_000:
+            self._next_slot = {k: v for k, v in self._next_slot.items() if v > now}
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    async def _ack(self, entry_id: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(STREAM, GROUP, entry_id)
+            pipe.hdel(ATTEMPTS, entry_id)
+            await pipe.execute()
+
+    async def _failed(self, entry_id: str, item: OutboxItem, reason: str) -> bool:
+        """Count a failed attempt; after `max_attempts` park the entry in the dead stream so it stops retrying."""
+        attempts = int(await self.redis.hincrby(ATTEMPTS, entry_id, 1))
+        if attempts >= self.max_attempts:
+            log.error("outbox: giving up on %s (%s %s) after %d attempts: %s", entry_id, item.kind, item.key,
+                      attempts, reason)
+            await self.redis.xadd(DEAD_STREAM, {**item.to_fields(), "entry": entry_id, "reason": reason[:500]},
+                                  maxlen=10_000, approximate=True)
+            await self._ack(entry_id)
+        return False

@@ -1,0 +1,262 @@
+"""Channel drill schedules as plain data in Redis, and the managers' `schedule …` chat commands.
+
+Keys:
+  oars:schedule:<id>   hash  id, platform, workspace, channel, at (HH:MM), tz, days (spec), skill, paused,
+                             created_by, created_at (ISO, UTC)
+  oars:schedules       set   every schedule id
+Every change publishes on `oars:changes`, so each scheduler process rebuilds its jobs from these keys:
+schedules are data, never pickled jobs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.messages import Inbound, Reply
+from bot.store import CHANGES_CHANNEL, MemberRef, Store
+from bot.text import quote_user_text
+from exercises.schedule_math import (
+    DEFAULT_DAYS,
+    ScheduleError,
+    format_days,
+    looks_like_days,
+    next_fire,
+    parse_days,
+    parse_skill,
+    parse_time,
+    parse_zone,
+)
+from exercises.vocabulary import SKILL_ALIASES, SKILL_TITLES, normalise_name
+
+SCHEDULE_INDEX = "oars:schedules"
+PLATFORMS = ("slack", "teams")
+
+HELP = (
+    "*Channel drills* (managers)\n"
+    "• `schedule daily 09:30 Europe/Berlin` posts a team drill here at 09:30 Berlin time, Monday to Friday\n"
+    "• add days and a skill: `schedule daily 09:30 Europe/Berlin mon,wed,fri reflections`; "
+    "days can be `mon-fri`, `mon,wed`, `weekdays`, `weekends` or `daily` (every day)\n"
+    "• without a time zone I use yours (`settings tz …`)\n"
+    "• `schedule list`, `schedule pause ID`, `schedule resume ID`, `schedule remove ID`"
+)
+
+
+def schedule_key(schedule_id: str) -> str:
+    return f"oars:schedule:{schedule_id}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: str
+    platform: str
+    workspace: str
+    channel: str
+    at: str  # "HH:MM", local to tz
+    tz: str
+    days: str  # canonical spec, e.g. "mon-fri"
+    skill: str = ""  # "" = any skill
+    paused: bool = False
+    created_by: str = ""
+    created_at: str = ""
+
+    @property
+    def at_time(self) -> time:
+        return parse_time(self.at)
+
+    @property
+    def day_numbers(self) -> tuple[int, ...]:
+        return parse_days(self.days)
+
+    def to_fields(self) -> dict[str, str]:
+        return {k: ("1" if v is True else "0" if v is False else str(v)) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_fields(cls, raw: dict[str, str]) -> Schedule:
+        return cls(
+            id=raw["id"], platform=raw["platform"], workspace=raw["workspace"], channel=raw["channel"],
+            at=raw["at"], tz=raw["tz"], days=raw["days"], skill=raw.get("skill", ""),
+            paused=raw.get("paused") == "1", created_by=raw.get("created_by", ""),
+            created_at=raw.get("created_at", ""),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        skill = SKILL_TITLES.get(self.skill, self.skill) if self.skill else "any skill"
+        state = " (paused)" if self.paused else ""
+        return f"`{self.id}` {self.at} {self.tz}, {self.days}, {skill}{state}"
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """Validated user input for a new schedule."""
+
+    at: str
+    tz: str
+    days: str
+    skill: str
+
+
+def validate(at: str, tz: str, days: str | None = None, skill: str | None = None) -> ScheduleSpec:
+    """The one validation path for chat and CLI; raises ScheduleError naming the problem."""
+    when = parse_time(at)
+    zone = parse_zone(tz)
+    day_numbers = parse_days(days) if days is not None else DEFAULT_DAYS
+    return ScheduleSpec(f"{when:%H:%M}", zone, format_days(day_numbers), parse_skill(skill) if skill else "")
+
+
+class ScheduleStore:
+    """CRUD for schedules; every write announces a change to all scheduler processes."""
+
+    def __init__(self, redis: Any, clock: Clock | None = None) -> None:
+        self.redis = redis
+        self.clock = clock or Clock()
+
+    async def announce(self) -> None:
+        await self.redis.publish(CHANGES_CHANNEL, "schedules")
+
+    async def add(self, platform: str, workspace: str, channel: str, spec: ScheduleSpec,
+                  created_by: str = "") -> Schedule:
+        while True:
+            schedule_id = secrets.token_hex(3)
+            if await self.redis.sadd(SCHEDULE_INDEX, schedule_id):
+                break
+        schedule = Schedule(schedule_id, platform, workspace, channel, spec.at, spec.tz, spec.days, spec.skill,
+                            False, created_by, self.clock.now().isoformat())
+        await self.redis.hset(schedule_key(schedule_id), mapping=schedule.to_fields())
+        await self.announce()
+        return schedule
+
+    async def get(self, schedule_id: str) -> Schedule | None:
+        raw = await self.redis.hgetall(schedule_key(schedule_id))
+        return Schedule.from_fields(raw) if raw else None
+
+    async def all(self) -> list[Schedule]:
+        ids = sorted(await self.redis.smembers(SCHEDULE_INDEX))
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for schedule_id in ids:
+                pipe.hgetall(schedule_key(schedule_id))
+            rows = await pipe.execute()
+        return [Schedule.from_fields(row) for row in rows if row]
+
+    async def remove(self, schedule_id: str) -> bool:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.srem(SCHEDULE_INDEX, schedule_id)
+            pipe.delete(schedule_key(schedule_id))
+            removed, _ = await pipe.execute()
+        if removed:
+            await self.announce()
+        return bool(removed)
+
+    async def set_paused(self, schedule_id: str, paused: bool) -> bool:
+        if not await self.redis.exists(schedule_key(schedule_id)):
+            return False
+        await self.redis.hset(schedule_key(schedule_id), "paused", "1" if paused else "0")
+        await self.announce()
+        return True
+
+
+class ScheduleService:
+    """`schedule …` for managers, in the channel where they type it. Plugged into the engine."""
+
+    def __init__(self, store: Store, settings: Settings, clock: Clock | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.schedules = ScheduleStore(store.redis, self.clock)
+
+    async def handle(self, msg: Inbound, args: str) -> list[Reply]:
+        words = args.split()
+        verb = words[0].lower() if words else "help"
+        rest = words[1:]
+        if verb in {"daily", "add", "weekly"}:
+            return [await self._add(msg, rest, need_days=verb == "weekly")]
+        if verb in {"list", "ls"}:
+            return [await self._list(msg)]
+        if verb in {"remove", "delete", "rm", "pause", "resume"}:
+            return [await self._change(msg, verb, rest)]
+        if verb == "help":
+            return [Reply(HELP, private=True)]
+        return [Reply(f"I don't know `schedule {quote_user_text(verb, 20)}`.\n{HELP}", private=True)]
+
+    async def _add(self, msg: Inbound, words: list[str], need_days: bool) -> Reply:
+        if msg.is_direct or msg.platform not in PLATFORMS:
+            return Reply("Schedule channel drills from inside the channel that should get them.", private=True)
+        if not words:
+            return Reply(f"When should it post? For example `schedule daily 09:30 Europe/Berlin`.\n{HELP}",
+                         private=True)
+        try:
+            spec = await self._parse(msg, words, need_days)
+        except ScheduleError as problem:
+            return Reply(f"{problem} Nothing was scheduled.", private=True)
+        schedule = await self.schedules.add(msg.platform, msg.workspace, msg.channel, spec, msg.user)
+        first = next_fire(self.clock.now(), schedule.at_time, schedule.tz, schedule.day_numbers)
+        return Reply(
+            f"Scheduled {schedule.describe()}. First drill: {first.astimezone(ZoneInfo(schedule.tz)):%a %d %b %H:%M} "
+            f"({schedule.tz}). `schedule remove {schedule.id}` stops it."
+        )
+
+    async def _parse(self, msg: Inbound, words: list[str], need_days: bool) -> ScheduleSpec:
+        at, tokens = words[0], words[1:]
+        tz: str | None = None
+        days: str | None = None
+        skill: str | None = None
+        for token in tokens:
+            lowered = token.lower()
+            if "/" in token or lowered in {"utc", "gmt"}:
+                tz = _once(tz, token, "time zone")
+            elif normalise_name(token) in SKILL_ALIASES:
+                skill = _once(skill, token, "skill")
+            elif looks_like_days(token):
+                days = token if days is None else f"{days},{token}"
+            else:
+                raise ScheduleError(f"‹{quote_user_text(token, 30)}› isn't a time zone, weekday list or skill I know.")
+        if need_days and days is None:
+            raise ScheduleError("A weekly schedule needs its days, like `mon` or `mon,thu`.")
+        if tz is None:
+            profile = await self.store.profile(MemberRef(msg.platform, msg.workspace, msg.user))
+            tz = profile.tz or self.settings.oars_default_tz
+        return validate(at, tz, days, skill)
+
+    async def _list(self, msg: Inbound) -> Reply:
+        mine = [s for s in await self.schedules.all() if (s.platform, s.workspace) == (msg.platform, msg.workspace)]
+        if not mine:
+            return Reply("No channel drills are scheduled in this workspace. `schedule help` shows how.",
+                         private=True)
+        here = [s for s in mine if s.channel == msg.channel]
+        elsewhere = [s for s in mine if s.channel != msg.channel]
+        lines = ["*Scheduled channel drills*"]
+        lines += [f"• {s.describe()} (this channel)" for s in here]
+        lines += [f"• {s.describe()} in {s.channel}" for s in elsewhere]
+        return Reply("\n".join(lines), private=True)
+
+    async def _change(self, msg: Inbound, verb: str, words: list[str]) -> Reply:
+        if len(words) != 1:
+            return Reply(f"Which one? `schedule {verb} ID`; `schedule list` shows the ids.", private=True)
+        schedule = await self.schedules.get(words[0].strip("`"))
+        if schedule is None or (schedule.platform, schedule.workspace) != (msg.platform, msg.workspace):
+            return Reply(f"There's no schedule `{quote_user_text(words[0], 20)}` in this workspace. "
+                         "`schedule list` shows the ids.", private=True)
+        if verb == "pause":
+            await self.schedules.set_paused(schedule.id, True)
+            return Reply(f"Paused `{schedule.id}`. `schedule resume {schedule.id}` turns it back on.")
+        if verb == "resume":
+            await self.schedules.set_paused(schedule.id, False)
+            return Reply(f"Resumed `{schedule.id}`.")
+        await self.schedules.remove(schedule.id)
+        return Reply(f"Removed `{schedule.id}`; no more drills from it.")
+
+
+def _once(current: str | None, token: str, what: str) -> str:
+    if current is not None:
+        raise ScheduleError(f"Two {what}s given (‹{current}› and ‹{token}›); give one.")
+    return token
