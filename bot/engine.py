@@ -207,9 +207,8 @@ class Engine:
                          focus: Sequence[str] = ()) -> Drill | None:
         skills = await self.store.skills(member)
         seen = await self.store.seen(member)
-        if focus and skill is None and kind is None:
-            skill = self.rng.choice(list(focus))
-        return choose_drill(self.catalogue, skills, seen, self.clock.now(), self.rng, skill=skill, kind=kind)
+        return choose_drill(self.catalogue, skills, seen, self.clock.now(), self.rng, skill=skill, kind=kind,
+                            focus=focus)
 
     async def _new_drill(self, member: MemberRef, msg: Inbound | None, target: str, intro: str = "") -> Reply:
         resolved = resolve_drill_target(target)
@@ -236,7 +235,7 @@ class Engine:
         """A free-text drill for a channel; replies in its thread are graded per member."""
         skills = [s for s in focus if s in SKILLS] or list(SKILLS)
         for _ in range(20):
-            drill = choose_drill(self.catalogue, {}, {}, self.clock.now(), self.rng, skill=self.rng.choice(skills))
+            drill = choose_drill(self.catalogue, {}, {}, self.clock.now(), self.rng, focus=skills)
             if drill is not None and not drill.one_click:
                 break
         else:
