@@ -1,0 +1,105 @@
+"""Train the MI coder and export its weights to exercises/data/coder_model.json.
+
+    python tools/train_coder.py [--annomi PATH] [--out PATH] [--all]
+
+Uses scikit-learn at training time only: the runtime scores the exported matrix with numpy.
+By default the held-out example groups (and the AnnoMI dev transcripts) are left out of training so
+bench/bench_coder.py can report honest held-out numbers; --all trains on everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from exercises.coder.features import DIM, FEATURE_VERSION, featurize  # noqa: E402
+from exercises.vocabulary import CODES  # noqa: E402
+from tools.coder_data import DEFAULT_ANNOMI, Example, load_annomi, load_examples, split_examples  # noqa: E402
+
+OUT = ROOT / "exercises" / "data" / "coder_model.json"
+
+
+def matrix(texts: list[str]) -> csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, text in enumerate(texts):
+        for j, v in featurize(text).items():
+            rows.append(i)
+            cols.append(j)
+            vals.append(v)
+    return csr_matrix((vals, (rows, cols)), shape=(len(texts), DIM), dtype=np.float64)
+
+
+def fit(examples: list[Example], c: float = 8.0) -> LogisticRegression:
+    x = matrix([e.text for e in examples])
+    y = np.array([CODES.index(e.code) for e in examples])
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    clf.fit(x, y)
+    return clf
+
+
+def export(clf: LogisticRegression, out: Path, meta: dict[str, object]) -> None:
+    """Dense float16 weight matrix, base64 in JSON: small, and loads in milliseconds."""
+    full = np.zeros((DIM, len(CODES)), dtype=np.float32)
+    bias = np.zeros(len(CODES), dtype=np.float32)
+    for k, cls in enumerate(clf.classes_):
+        full[:, int(cls)] = clf.coef_[k]
+        bias[int(cls)] = clf.intercept_[k]
+    missing = [CODES[i] for i in range(len(CODES)) if i not in set(int(c) for c in clf.classes_)]
+    bias[[CODES.index(m) for m in missing]] = -20.0
+    payload = {
+        "feature_version": FEATURE_VERSION,
+        "dim": DIM,
+        "codes": list(CODES),
+        "dtype": "float16",
+        "weights": base64.b64encode(full.astype("<f2").tobytes()).decode("ascii"),
+        "bias": [round(float(b), 5) for b in bias],
+        "meta": meta,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annomi", type=Path, default=DEFAULT_ANNOMI, help="AnnoMI training CSV")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--all", action="store_true", help="also train on the held-out groups")
+    parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation strength")
+    args = parser.parse_args(argv)
+
+    own = load_examples()
+    own_train, own_dev = split_examples(own)
+    train = own if args.all else own_train
+    sources = [f"own:{len(train)}"]
+    if args.annomi.exists():
+        a_train, a_dev = load_annomi(args.annomi)
+        train = train + (a_train + a_dev if args.all else a_train)
+        sources.append(f"annomi:{len(a_train)}+dev{len(a_dev)}")
+        print(f"AnnoMI: {len(a_train)} train / {len(a_dev)} dev therapist utterances", flush=True)
+    else:
+        print(f"AnnoMI training file not found at {args.annomi}: training on own examples only", flush=True)
+    print(f"own examples: {len(own)} ({len(own_train)} train groups, {len(own_dev)} held out)", flush=True)
+    start = time.perf_counter()
+    clf = fit(train, args.c)
+    print(f"fitted on {len(train)} utterances in {time.perf_counter() - start:.1f}s", flush=True)
+    export(clf, args.out, {"sources": sources, "held_out_trained": bool(args.all), "C": args.c})
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
