@@ -235,6 +235,17 @@ class Scheduler:
                 aps.add_job(self._run_job, trigger, id=key, args=[plan], replace_existing=True)
                 self._jobs[key] = plan
 
+    def next_run(self, key: str, after: datetime) -> datetime | None:
+        """When the APScheduler job for `key` would fire next after `after` (None: no such job here)."""
+        job = self._aps.get_job(key) if self._aps is not None else None
+        if job is None:
+            return None
+        fire: datetime | None = job.trigger.get_next_fire_time(None, after)
+        return fire
+
+    def job_keys(self) -> set[str]:
+        return set(self._jobs)
+
     async def _run_job(self, plan: Plan) -> None:
         try:
             await self.fire(plan.key, last_fire(self.clock.now(), plan.at, plan.tz, plan.days))
