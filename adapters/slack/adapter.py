@@ -1,0 +1,96 @@
+"""`SlackAdapter`: the Bolt app, its HTTP route, Socket Mode and the scheduler's sender.
+
+Bolt verifies every request (v0 HMAC over `v0:timestamp:body`, timestamps older than five minutes
+rejected with 401), answers url_verification and acks events before our listeners run
+(`process_before_response=False`), so Slack always hears back within its three seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.handlers import SlackHandlers
+from adapters.slack.outbound import Poster, SlackSender
+from adapters.slack.users import UserDirectory
+from bot.config import Settings
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+class SlackAdapter:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.app: AsyncApp | None = None
+        self.client: AsyncWebClient | None = None
+        self._sender_poster: Poster | None = None
+        self._socket: object | None = None
+        token = settings.slack_bot_token
+        if not token:
+            return
+        base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+        # Interactive replies wait out a 429 (Retry-After) inside the SDK; the member is waiting anyway.
+        self.client = AsyncWebClient(
+            token=token, base_url=base_url,
+            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        )
+        # The scheduler's sender does not: the outbox reschedules on RateLimited (see SlackSender).
+        sender_client = AsyncWebClient(token=token, base_url=base_url,
+                                       retry_handlers=[AsyncConnectionErrorRetryHandler()])
+        self._sender_poster = Poster(sender_client, UserDirectory(sender_client, settings.manager_ids))
+        directory = UserDirectory(self.client, settings.manager_ids)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            process_before_response=False,
+            logger=logging.getLogger("adapters.slack.bolt"),
+        )
+        SlackHandlers(engine, Poster(self.client, directory), directory, settings.slack_feedback_mode).register(
+            self.app
+        )
+
+    def mount(self, web_app: web.Application) -> None:
+        """Add POST /slack/events (events, slash commands, interactivity) when Slack is configured."""
+        missing = [name for name, value in (("SLACK_BOT_TOKEN", self.settings.slack_bot_token),
+                                            ("SLACK_SIGNING_SECRET", self.settings.slack_signing_secret))
+                   if not value]
+        if missing or self.app is None:
+            log.info("Slack not mounted: %s not set", " and ".join(missing))
+            return
+        web_app.router.add_post(EVENTS_PATH, self.handle_http)
+        log.info("Slack events at POST %s", EVENTS_PATH)
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        assert self.app is not None
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    def sender(self) -> SlackSender:
+        return SlackSender(self._sender_poster)
+
+    async def run_socket_mode(self) -> None:
+        """Serve over Socket Mode (no public URL) until cancelled."""
+        if self.app is None or not self.settings.slack_app_token:
+            raise RuntimeError("Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN")
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
+        self._socket = handler
+        await handler.start_async()
+
+    async def close(self) -> None:
+        """Close the Socket Mode connection if any; the Web API clients hold no open session."""
+        handler, self._socket = self._socket, None
+        if handler is not None:
+            await handler.close_async()  # type: ignore[attr-defined]

@@ -1,0 +1,183 @@
+"""Slack events and the `/oars` slash command, translated to `Inbound` and rendered back.
+
+Nothing here decides anything about coaching: it only works out who asked, where, and with which
+stable message id, then posts each `Reply` where Slack expects it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from adapters.slack.blocks import schedule_modal
+from adapters.slack.interactive import Interactive
+from adapters.slack.outbound import Poster, message_payload
+from adapters.slack.users import UserDirectory
+from bot.engine import Engine
+from bot.messages import Inbound, Reply
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+_ALLOWED_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
+_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*")
+
+
+def event_message_id(event: dict[str, Any]) -> str:
+    """Stable across Slack's retries and across event types (message.* and app_mention share it)."""
+    return str(event.get("client_msg_id") or f"{event.get('channel', '')}:{event.get('ts', '')}")
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Drop the bot's mention (leading or inline) so the engine sees just the words."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return _LEADING_MENTION.sub("", text).strip()
+
+
+class SlackHandlers:
+    """Registers every listener on the Bolt app; one instance per adapter."""
+
+    def __init__(self, engine: Engine, poster: Poster, directory: UserDirectory, feedback_mode: str) -> None:
+        self.engine = engine
+        self.poster = poster
+        self.directory = directory
+        self.feedback_mode = feedback_mode if feedback_mode in {"ephemeral", "dm"} else "ephemeral"
+        self.interactive = Interactive(engine, poster, directory)
+
+    def register(self, app: AsyncApp) -> None:
+        app.middleware(self._skip_handled_retries)
+        app.command("/oars")(self.on_command)
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        self.interactive.register(app)
+        app.event(re.compile(".*"))(self.on_other_event)  # last: only what nothing above matched
+
+    # --- retries ---------------------------------------------------------------------------------
+    async def _skip_handled_retries(self, body: dict[str, Any], req: Any, next: Any) -> Any:
+        """A redelivery (X-Slack-Retry-Num) of an event we already handled gets a bare 200.
+
+        The engine dedupes by message id anyway; this only saves work. Runs after Bolt's signature
+        check, so an unsigned "retry" still gets 401.
+        """
+        from slack_bolt.response import BoltResponse
+
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and req.headers.get("x-slack-retry-num"):
+            if await self.engine.store.redis.exists(self._event_key(body)):
+                log.info("slack retry of handled event %s skipped", event_id)
+                return BoltResponse(status=200, body="")
+        return await next()
+
+    @staticmethod
+    def _event_key(body: dict[str, Any]) -> str:
+        return f"oars:slack:event:{body.get('team_id', '')}:{body.get('event_id', '')}"
+
+    async def _mark_handled(self, body: dict[str, Any]) -> None:
+        if body.get("event_id"):
+            await self.engine.store.redis.set(self._event_key(body), "1", ex=3600)
+
+    # --- the member -----------------------------------------------------------------------------
+    async def inbound(self, team: str, channel: str, user: str, text: str, message_id: str, **extra: Any) -> Inbound:
+        who = await self.directory.user(user)
+        return Inbound(
+            platform=PLATFORM, workspace=team, channel=channel, user=user, text=text, message_id=message_id,
+            is_manager=who.is_manager, user_tz=who.tz, display_name=who.name, **extra,
+        )
+
+    # --- slash command ---------------------------------------------------------------------------
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """`/oars …`: ack at once, then answer in the bot DM (from a DM) or ephemerally (in a channel)."""
+        await ack()
+        team, user = str(body.get("team_id", "")), str(body.get("user_id", ""))
+        channel, text = str(body.get("channel_id", "")), str(body.get("text", "")).strip()
+        is_direct = channel.startswith("D")
+        first = text.split()[0].lower() if text else ""
+        if first in {"schedule", "schedules"} and len(text.split()) == 1:
+            who = await self.directory.user(user)
+            if who.is_manager and body.get("trigger_id"):
+                await self.poster.client.views_open(
+                    trigger_id=body["trigger_id"],
+                    view=schedule_modal(who.tz, None if is_direct else channel),
+                )
+                return
+        if is_direct:
+            channel = await self.directory.dm_channel(user)
+        msg = await self.inbound(team, channel, user, f"/oars {text}".strip(), f"cmd:{body.get('trigger_id', '')}",
+                                 is_direct=is_direct)
+        for reply in await self.engine.handle(msg):
+            if is_direct:
+                await self.poster.post(channel, reply)
+            else:
+                await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
+
+    # --- messages --------------------------------------------------------------------------------
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """DMs are conversations with the coach; in channels only replies in a drill's thread count."""
+        if event.get("subtype") not in _ALLOWED_SUBTYPES or event.get("bot_id") or not event.get("user"):
+            return
+        team, user = str(body.get("team_id", "")), str(event["user"])
+        channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+        text = str(event.get("text") or "")
+        if event.get("channel_type") == "im":
+            msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
+            await self._answer_dm(msg, event.get("thread_ts"), ts)
+        else:
+            thread = event.get("thread_ts")
+            if context.bot_user_id and f"<@{context.bot_user_id}" in text:
+                return  # the app_mention event for the same message answers it
+            if not thread or thread == ts:
+                return
+            if await self.engine.store.thread_drill(PLATFORM, team, channel, str(thread)) is None:
+                return
+            msg = await self.inbound(team, channel, user, text, event_message_id(event),
+                                     is_direct=False, thread=str(thread))
+            await self._answer_channel(msg, ts)
+        await self._mark_handled(body)
+
+    async def on_mention(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """`@OARS drill` in a channel: answered in a thread, private replies only to the asker."""
+        if event.get("bot_id") or not event.get("user"):
+            return
+        team, user = str(body.get("team_id", "")), str(event["user"])
+        channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+        text = strip_mention(str(event.get("text") or ""), context.bot_user_id)
+        thread = event.get("thread_ts")
+        if channel.startswith("D"):
+            msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
+            await self._answer_dm(msg, thread, ts)
+        else:
+            msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=False,
+                                     thread=str(thread) if thread else None)
+            await self._answer_channel(msg, ts)
+        await self._mark_handled(body)
+
+    async def on_other_event(self, event: dict[str, Any]) -> None:
+        log.debug("slack event %s ignored", event.get("type"))
+
+    # --- rendering -------------------------------------------------------------------------------
+    async def _answer_dm(self, msg: Inbound, thread: Any, ts: str) -> None:
+        for reply in await self.engine.handle(msg):
+            await self.poster.post(msg.channel, reply, thread=str(thread) if thread else None)
+            if reply.react:
+                await self.poster.react(msg.channel, ts, reply.react)
+
+    async def _answer_channel(self, msg: Inbound, ts: str) -> None:
+        """Private replies go to the member alone (ephemeral in the thread, or a DM); others in thread."""
+        thread = msg.thread or ts
+        for reply in await self.engine.handle(msg):
+            if reply.private:
+                await self._private(msg, reply, thread)
+            else:
+                await self.poster.post(msg.channel, reply, thread=thread)
+            if reply.react:
+                await self.poster.react(msg.channel, ts, reply.react)
+
+    async def _private(self, msg: Inbound, reply: Reply, thread: str) -> None:
+        if self.feedback_mode == "dm":
+            await self.poster.dm(msg.user, reply)
+        else:
+            await self.poster.ephemeral(msg.channel, msg.user, reply, thread=thread)

@@ -1,0 +1,85 @@
+"""Posting neutral replies to Slack: messages, ephemerals, reactions, and the scheduler's `Sender`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import fallback_text, reply_blocks
+from adapters.slack.users import UserDirectory
+from bot.delivery import RateLimited, Target
+from bot.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+def retry_after(headers: Mapping[str, Any] | None) -> float:
+    """Seconds from a Retry-After header (Slack sends whole seconds; lists from slack_sdk's http layer)."""
+    for key, value in (headers or {}).items():
+        if key.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(float(raw), 0.0)
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+def message_payload(reply: Reply) -> dict[str, Any]:
+    return {"text": fallback_text(reply), "blocks": reply_blocks(reply), "unfurl_links": False,
+            "unfurl_media": False}
+
+
+class Poster:
+    """The Web API calls a reply can need; one instance per client."""
+
+    def __init__(self, client: AsyncWebClient, directory: UserDirectory) -> None:
+        self.client = client
+        self.directory = directory
+
+    async def post(self, channel: str, reply: Reply, thread: str | None = None) -> str:
+        resp = await self.client.chat_postMessage(channel=channel, thread_ts=thread, **message_payload(reply))
+        return str(resp.get("ts") or "")
+
+    async def dm(self, user: str, reply: Reply) -> str:
+        return await self.post(await self.directory.dm_channel(user), reply)
+
+    async def ephemeral(self, channel: str, user: str, reply: Reply, thread: str | None = None) -> None:
+        await self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, **message_payload(reply))
+
+    async def react(self, channel: str, ts: str, name: str) -> None:
+        """Add a reaction; 'already_reacted' (a redelivery) is fine, other failures are only logged."""
+        try:
+            await self.client.reactions_add(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                log.warning("reactions.add %s on %s/%s failed: %s", name, channel, ts, exc.response.get("error"))
+
+
+class SlackSender:
+    """`bot.delivery.Sender` for scheduled drills and reminders.
+
+    Its client has no rate-limit retry handler on purpose: the outbox consumer owns retry timing, so
+    a 429 becomes `RateLimited(retry_after)` at once instead of sleeping inside the consumer.
+    """
+
+    def __init__(self, poster: Poster | None) -> None:
+        self._poster = poster
+
+    async def send(self, target: Target, reply: Reply) -> str:
+        if self._poster is None:
+            raise RuntimeError("Slack is not configured (SLACK_BOT_TOKEN is not set)")
+        try:
+            if target.channel:
+                return await self._poster.post(target.channel, reply, thread=target.thread)
+            if target.user:
+                return await self._poster.dm(target.user, reply)
+        except SlackApiError as exc:
+            if exc.response.status_code == 429:
+                raise RateLimited(retry_after(exc.response.headers)) from exc
+            raise
+        raise ValueError(f"target has neither channel nor user: {target}")

@@ -1,0 +1,68 @@
+"""Who is asking: manager status, time zone and name from users.info, and each member's DM channel.
+
+Cached per process for a few minutes: users.info is Tier 4 but every message would otherwise call it,
+and admin status or time zones rarely change mid-conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+USER_TTL = 300.0
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    is_manager: bool
+    tz: str | None
+    name: str | None
+
+
+class UserDirectory:
+    def __init__(self, client: AsyncWebClient, manager_ids: frozenset[str], ttl: float = USER_TTL) -> None:
+        self._client = client
+        self._managers = manager_ids
+        self._ttl = ttl
+        self._users: dict[str, tuple[float, SlackUser]] = {}
+        self._dms: dict[str, str] = {}
+
+    async def user(self, user_id: str) -> SlackUser:
+        """users.info, cached; on API failure the member is treated as a non-manager without a zone."""
+        now = time.monotonic()
+        cached = self._users.get(user_id)
+        if cached and now - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            resp = await self._client.users_info(user=user_id)
+            info = resp.get("user") or {}
+        except SlackApiError as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return SlackUser(user_id, user_id in self._managers, None, None)
+        profile = info.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or info.get("real_name") or info.get("name")
+        user = SlackUser(
+            id=user_id,
+            is_manager=bool(info.get("is_admin") or info.get("is_owner")) or user_id in self._managers,
+            tz=info.get("tz") or None,
+            name=name or None,
+        )
+        self._users[user_id] = (now, user)
+        return user
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The bot's DM with this member (conversations.open is idempotent; cached for good)."""
+        channel = self._dms.get(user_id)
+        if channel is None:
+            resp = await self._client.conversations_open(users=user_id)
+            channel = str((resp.get("channel") or {}).get("id") or "")
+            if not channel:
+                raise RuntimeError(f"conversations.open returned no channel for {user_id}")
+            self._dms[user_id] = channel
+        return channel

@@ -1,0 +1,142 @@
+"""A local stand-in for the Slack Web API and response_url endpoints, recording every call.
+
+It answers the way Slack does (`{"ok": true, ...}`) for the methods the adapter uses, and can
+answer one call of a method with 429 + Retry-After to exercise rate-limit handling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = "UBOT"
+TEAM = "T1"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self._rate_limit: dict[str, float] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.base = ""
+        self._changed = asyncio.Event()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base}/response/{name}"
+
+    def rate_limit_once(self, method: str, retry_after: float = 1) -> None:
+        """The next call to `method` gets HTTP 429 with this Retry-After."""
+        self._rate_limit[method] = retry_after
+
+    def add_user(self, user: str, tz: str = "Europe/Berlin", admin: bool = False, name: str = "") -> None:
+        self.users[user] = {"id": user, "name": name or user.lower(), "tz": tz, "is_admin": admin,
+                            "is_owner": False, "profile": {"display_name": name or user.lower()}}
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- queries ---------------------------------------------------------------------------------
+    def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def sent(self) -> list[Call]:
+        """Everything that shows a message to someone."""
+        return [c for c in self.calls if c.status == 200 and (
+            c.method in {"chat.postMessage", "chat.postEphemeral"} or c.method.startswith("response:"))]
+
+    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Until `count` successful calls to `method` (prefix match for 'response:') were recorded."""
+        deadline = time.monotonic() + within
+        while True:
+            found = [c for c in self.calls if c.status == 200 and (c.method == method or (
+                method == "response:" and c.method.startswith("response:")))]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} call(s) to {method}; got {[c.method for c in self.calls]}")
+            await asyncio.sleep(0.02)
+
+    # --- handlers --------------------------------------------------------------------------------
+    @staticmethod
+    async def _args(request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(await request.post()))
+        for key in ("blocks", "view"):  # form-encoded calls carry these as JSON strings
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        if method in self._rate_limit:
+            retry_after = self._rate_limit.pop(method)
+            self.calls.append(Call(method, args, status=429))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(int(retry_after))})
+        self.calls.append(Call(method, args))
+        return web.json_response(self._answer(method, args))
+
+    async def _response(self, request: web.Request) -> web.Response:
+        args = await self._args(request)
+        self.calls.append(Call(f"response:{request.match_info['name']}", args))
+        return web.Response(text="ok")
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"{1700000000 + next(self._ts)}.000100"
+        if method == "auth.test":
+            return {"ok": True, "url": "https://t1.slack.com/", "team": "Team", "user": "oars", "team_id": TEAM,
+                    "user_id": BOT_USER, "bot_id": "BBOT", "is_enterprise_install": False}
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            info = self.users.get(user) or {"id": user, "name": user.lower(), "tz": "Europe/Berlin",
+                                            "is_admin": False, "is_owner": False,
+                                            "profile": {"display_name": user.lower()}}
+            return {"ok": True, "user": info}
+        if method == "conversations.open":
+            users = str(args.get("users", ""))
+            return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": ts,
+                    "message": {"text": args.get("text"), "ts": ts, "bot_id": "BBOT"}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method in {"views.publish", "views.open"}:
+            return {"ok": True, "view": {"id": "V" + ts.replace(".", ""), **(args.get("view") or {})}}
+        return {"ok": True}

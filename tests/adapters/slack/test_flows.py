@@ -1,0 +1,210 @@
+"""End-to-end Slack flows against the real Bolt app, a real (embedded) Redis and a fake Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from bot.delivery import Target
+from bot.store import MemberRef
+from tests.adapters.slack.conftest import SlackEnv
+from tests.adapters.slack.fake_slack import TEAM
+
+ANSWER = "It sounds like you're worn out and you want this to get easier."
+
+
+async def answer_text(env: SlackEnv, user: str) -> str:
+    """A valid answer for whatever drill is open for `user` (a number for one-click drills)."""
+    open_drill = await env.engine.store.open_drill(MemberRef("slack", TEAM, user))
+    assert open_drill is not None, "no drill open"
+    drill = env.engine.catalogue.drill(open_drill.drill_id)
+    assert drill is not None
+    return "1" if drill.one_click else ANSWER
+
+
+def dm_event(text: str, ts: str, user: str = "U1", channel: str = "DU1", msg_id: str | None = None) -> dict:
+    event = {"type": "message", "channel_type": "im", "channel": channel, "user": user, "text": text, "ts": ts}
+    if msg_id:
+        event["client_msg_id"] = msg_id
+    return event
+
+
+async def test_slash_drill_from_dm_acks_fast_and_posts_a_drill(slack_env: SlackEnv) -> None:
+    status, _, elapsed = await slack_env.slash("drill")
+    assert status == 200 and elapsed < 3
+    posted = (await slack_env.fake.wait_for("chat.postMessage"))[0]
+    assert posted.args["channel"] == "DU1"  # the bot DM from conversations.open, not the slash channel
+    assert any(b["type"] == "section" and b["text"]["text"].startswith(">") for b in posted.args["blocks"])
+    assert "Drill" in posted.args["text"]
+    assert await slack_env.engine.store.open_drill(MemberRef("slack", TEAM, "U1")) is not None
+
+
+async def test_slash_in_channel_answers_ephemerally_via_response_url(slack_env: SlackEnv) -> None:
+    status, _, _ = await slack_env.slash("", channel="C1")  # empty /oars = help
+    assert status == 200
+    resp = (await slack_env.fake.wait_for("response:"))[0]
+    assert resp.args["response_type"] == "ephemeral"
+    assert "OARS" in resp.args["text"] and not slack_env.fake.calls_to("chat.postMessage")
+
+
+async def test_dm_answer_gets_feedback_and_reaction(slack_env: SlackEnv) -> None:
+    await slack_env.event(dm_event("drill", "100.1", msg_id="m-1"), event_id="Ev1")
+    await slack_env.fake.wait_for("chat.postMessage")
+    answer = await answer_text(slack_env, "U1")
+    status, _, elapsed = await slack_env.event(dm_event(answer, "100.2", msg_id="m-2"), event_id="Ev2")
+    assert status == 200 and elapsed < 3
+    feedback = (await slack_env.fake.wait_for("chat.postMessage", 2))[1]
+    assert feedback.args["channel"] == "DU1"
+    assert "Streak" in feedback.args["text"]
+    reaction = (await slack_env.fake.wait_for("reactions.add"))[0]
+    assert reaction.args["name"] == "white_check_mark" and reaction.args["timestamp"] == "100.2"
+
+
+async def test_redelivery_is_not_answered_twice(slack_env: SlackEnv) -> None:
+    event = dm_event("tip", "200.1", msg_id="m-tip")
+    await slack_env.event(event, event_id="EvR")
+    await slack_env.fake.wait_for("chat.postMessage")
+    status, _, _ = await slack_env.event(event, event_id="EvR", headers={"X-Slack-Retry-Num": "1",
+                                                                        "X-Slack-Retry-Reason": "http_timeout"})
+    assert status == 200
+    # A retry that reaches another process has a fresh Bolt but the same client_msg_id: still deduped.
+    await slack_env.event(event, event_id="EvR-other", headers={"X-Slack-Retry-Num": "2"})
+    await asyncio.sleep(0.5)
+    assert len(slack_env.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_thread_reply_to_channel_drill_gets_private_feedback_and_reaction(slack_env: SlackEnv) -> None:
+    reply, drill = await slack_env.engine.channel_drill(["simple_reflections"])
+    ts = await slack_env.adapter.sender().send(Target("slack", TEAM, "C1"), reply)
+    await slack_env.engine.remember_channel_post("slack", TEAM, "C1", ts, drill.id)
+    root = slack_env.fake.calls_to("chat.postMessage")[0]
+    assert root.args["channel"] == "C1" and ts
+    event = {"type": "message", "channel_type": "channel", "channel": "C1", "user": "U2", "text": ANSWER,
+             "ts": "300.5", "thread_ts": ts, "client_msg_id": "m-thread"}
+    status, _, _ = await slack_env.event(event, event_id="EvT")
+    assert status == 200
+    eph = (await slack_env.fake.wait_for("chat.postEphemeral"))[0]
+    assert eph.args["user"] == "U2" and eph.args["channel"] == "C1" and eph.args["thread_ts"] == ts
+    reaction = (await slack_env.fake.wait_for("reactions.add"))[0]
+    assert reaction.args["timestamp"] == "300.5" and reaction.args["channel"] == "C1"
+    assert len(slack_env.fake.calls_to("chat.postMessage")) == 1  # nothing public in the channel
+
+
+@pytest.mark.slack_settings(slack_feedback_mode="dm")
+async def test_thread_feedback_by_dm_when_configured(slack_env: SlackEnv) -> None:
+    reply, drill = await slack_env.engine.channel_drill()
+    ts = await slack_env.adapter.sender().send(Target("slack", TEAM, "C1"), reply)
+    await slack_env.engine.remember_channel_post("slack", TEAM, "C1", ts, drill.id)
+    event = {"type": "message", "channel_type": "channel", "channel": "C1", "user": "U2", "text": ANSWER,
+             "ts": "301.5", "thread_ts": ts}
+    await slack_env.event(event, event_id="EvTD")
+    posts = await slack_env.fake.wait_for("chat.postMessage", 2)
+    assert posts[1].args["channel"] == "DU2"
+    assert not slack_env.fake.calls_to("chat.postEphemeral")
+
+
+async def test_channel_chatter_and_bot_messages_are_ignored(slack_env: SlackEnv) -> None:
+    events = [
+        {"type": "message", "channel_type": "channel", "channel": "C1", "user": "U2", "text": "drill", "ts": "1.1"},
+        {"type": "message", "channel_type": "channel", "channel": "C1", "user": "U2", "text": "hi",
+         "ts": "1.3", "thread_ts": "1.2"},
+        {"type": "message", "channel_type": "im", "channel": "DU1", "bot_id": "B9", "text": "drill", "ts": "1.4"},
+        {"type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "DU1", "ts": "1.5",
+         "message": {"text": "drill", "user": "U1"}},
+        {"type": "reaction_added", "user": "U1", "reaction": "tada"},  # nothing listens: 200, quietly
+    ]
+    for n, event in enumerate(events):
+        status, _, _ = await slack_env.event(event, event_id=f"EvI{n}")
+        assert status == 200
+    await asyncio.sleep(0.4)
+    assert not slack_env.fake.sent()
+
+
+async def test_app_mention_in_channel_answers_in_thread(slack_env: SlackEnv) -> None:
+    event = {"type": "app_mention", "channel": "C1", "user": "U3", "text": "<@UBOT> streak", "ts": "400.1",
+             "client_msg_id": "m-mention"}
+    await slack_env.event(event, event_id="EvM")
+    posted = (await slack_env.fake.wait_for("chat.postMessage"))[0]
+    assert posted.args["channel"] == "C1" and posted.args["thread_ts"] == "400.1"
+    assert "streak" in posted.args["text"].lower()
+
+
+async def test_button_click_posts_the_next_drill(slack_env: SlackEnv) -> None:
+    payload = {
+        "type": "block_actions", "user": {"id": "U1", "team_id": TEAM}, "team": {"id": TEAM}, "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "500.1", "channel_id": "DU1", "is_ephemeral": False},
+        "channel": {"id": "DU1"}, "trigger_id": "t-b", "response_url": slack_env.fake.response_url("btn"),
+        "message": {"ts": "500.1", "text": "x"},
+        "actions": [{"type": "button", "action_id": "oars:0", "block_id": "oars_choices", "value": "another",
+                     "action_ts": "500.2"}],
+    }
+    status, _, elapsed = await slack_env.interact(payload)
+    assert status == 200 and elapsed < 3
+    posted = (await slack_env.fake.wait_for("chat.postMessage"))[0]
+    assert posted.args["channel"] == "DU1" and "Drill" in posted.args["text"]
+    buttons = next(b for b in posted.args["blocks"] if b["type"] == "actions")["elements"]
+    assert all(e["action_id"].startswith("oars:") for e in buttons)
+
+
+async def test_app_home_is_published(slack_env: SlackEnv) -> None:
+    await slack_env.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"},
+                          event_id="EvH")
+    view = (await slack_env.fake.wait_for("views.publish"))[0].args
+    assert view["user_id"] == "U1" and view["view"]["type"] == "home"
+    text = json.dumps(view["view"])
+    assert "Streak" in text and "Open questions" in text and "Europe/Berlin" in text
+    # A settings control from the home tab goes through the engine and republishes.
+    payload = {
+        "type": "block_actions", "user": {"id": "U1", "team_id": TEAM}, "team": {"id": TEAM},
+        "container": {"type": "view", "view_id": "VH"}, "trigger_id": "t-h", "api_app_id": "A1",
+        "view": {"id": "VH", "type": "home"},
+        "actions": [{"type": "timepicker", "action_id": "oars:home:reminder", "block_id": "oars_home_settings",
+                     "selected_time": "08:45", "action_ts": "600.1"}],
+    }
+    await slack_env.interact(payload)
+    views = await slack_env.fake.wait_for("views.publish", 2)
+    assert "08:45" in json.dumps(views[1].args["view"])
+    profile = await slack_env.engine.store.profile(MemberRef("slack", TEAM, "U1"))
+    assert profile.reminder == "08:45"
+
+
+def _modal_state(days: list[str]) -> dict:
+    return {"values": {
+        "channel": {"value": {"type": "conversations_select", "selected_conversation": "C9"}},
+        "time": {"value": {"type": "timepicker", "selected_time": "09:30"}},
+        "tz": {"value": {"type": "static_select", "selected_option": {"value": "Europe/Berlin"}}},
+        "days": {"value": {"type": "checkboxes", "selected_options": [{"value": d} for d in days]}},
+        "skill": {"value": {"type": "static_select", "selected_option": {"value": "summaries"}}},
+    }}
+
+
+async def test_schedule_modal_opens_and_saves_through_the_schedule_command(slack_env: SlackEnv) -> None:
+    await slack_env.slash("schedule", user="UMGR", channel="C5", trigger="trig-modal")
+    opened = (await slack_env.fake.wait_for("views.open"))[0].args
+    assert opened["trigger_id"] == "trig-modal" and opened["view"]["callback_id"] == "oars_schedule"
+
+    def submit(days: list[str]) -> dict:
+        return {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": "UMGR", "team_id": TEAM},
+                "api_app_id": "A1", "trigger_id": "t-v",
+                "view": {"id": "VS1", "type": "modal", "callback_id": "oars_schedule", "hash": "h1",
+                         "state": _modal_state(days)}}
+
+    status, body, _ = await slack_env.interact(submit([]))
+    assert status == 200 and json.loads(body)["response_action"] == "errors"
+    assert "days" in json.loads(body)["errors"]
+    status, _, _ = await slack_env.interact(submit(["fri", "mon"]))
+    assert status == 200
+    dm = (await slack_env.fake.wait_for("chat.postMessage"))[0]
+    assert dm.args["channel"] == "DUMGR" and "Scheduled" in dm.args["text"]
+    (msg, args), = slack_env.schedules.received
+    assert args == "daily 09:30 Europe/Berlin mon,fri summaries"
+    assert msg.channel == "C9" and msg.is_manager and msg.user == "UMGR"
+
+
+async def test_schedule_from_non_manager_is_refused_by_the_engine(slack_env: SlackEnv) -> None:
+    await slack_env.slash("schedule", user="U1", channel="C5")
+    resp = (await slack_env.fake.wait_for("response:"))[0]
+    assert "managers" in resp.args["text"]
+    assert not slack_env.fake.calls_to("views.open") and not slack_env.schedules.received
