@@ -47,8 +47,13 @@ def mrkdwn(text: str) -> str:
 
 
 def plain(text: str, limit: int = BUTTON_LIMIT) -> dict[str, Any]:
+    """Escaped plain text within `limit` characters, cut before escaping so no entity is split."""
     text = text.strip() or "…"
-    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
+    cut = len(text)
+    while len(escape(text[:cut])) + (cut < len(text)) > limit:
+        cut -= 1
+    shown = escape(text[:cut]) + ("…" if cut < len(text) else "")
+    return {"type": "plain_text", "text": shown, "emoji": True}
 
 
 def section(text: str) -> Block:
