@@ -11,7 +11,8 @@ from botbuilder.schema import Activity
 from adapters.teams.references import PLATFORM, base_conversation_id
 from bot.messages import Inbound
 
-_AT_TAG = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_AT_TAG = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"[ \t\u00a0]+")
 _HTML_TAG = re.compile(r"<[^>]+>")
 _ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&amp;": "&"}
 ANSWER_MARKER = "answer"  # `oars` field of a free-text card submit: the typed text is the answer
@@ -60,15 +61,15 @@ def timezone_of(activity: Activity) -> str | None:
 
 
 def clean_text(activity: Activity) -> str:
-    """Text without the bot's @mention (and any other `<at>` tags), HTML reduced to plain text."""
+    """Text without the bot's @mention; other people's mentions keep their name; HTML reduced to text."""
     text = activity.text or ""
     if activity.recipient is not None and activity.recipient.id and activity.entities:
         text = TurnContext.remove_recipient_mention(activity) or ""
-    text = _AT_TAG.sub(" ", text)
+    text = _AT_TAG.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
     for entity, char in _ENTITIES.items():
         text = text.replace(entity, char)
-    return text.strip()
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().split("\n"))
 
 
 def card_submit(activity: Activity) -> tuple[str | None, str | None]:
