@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+class _NoTokenNoise(logging.Filter):
+    """Bolt warns that `token` is unused whenever SLACK_BOT_TOKEN is in the environment and we pass
+    our own client (which carries that token): expected here, so not worth a WARNING per start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_TOKEN_NOISE = _NoTokenNoise()
+
+
 class SlackAdapter:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
@@ -50,11 +61,14 @@ class SlackAdapter:
                                        retry_handlers=[AsyncConnectionErrorRetryHandler()])
         self._sender_poster = Poster(sender_client, UserDirectory(sender_client, settings.manager_ids))
         directory = UserDirectory(self.client, settings.manager_ids)
+        bolt_log = logging.getLogger("adapters.slack.bolt")
+        bolt_log.addFilter(_TOKEN_NOISE)  # one instance: adding it again is a no-op
         self.app = AsyncApp(
+            name="oars",
             client=self.client,
             signing_secret=settings.slack_signing_secret or "",
             process_before_response=False,
-            logger=logging.getLogger("adapters.slack.bolt"),
+            logger=bolt_log,
         )
         SlackHandlers(engine, Poster(self.client, directory), directory, settings.slack_feedback_mode).register(
             self.app
