@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import schedule_modal
 from adapters.slack.interactive import Interactive
@@ -180,4 +181,9 @@ class SlackHandlers:
         if self.feedback_mode == "dm":
             await self.poster.dm(msg.user, reply)
         else:
-            await self.poster.ephemeral(msg.channel, msg.user, reply, thread=thread)
+            try:
+                await self.poster.ephemeral(msg.channel, msg.user, reply, thread=thread)
+            except SlackApiError as exc:  # e.g. the bot was removed from the channel: still reach them
+                log.info("ephemeral to %s in %s failed (%s); sending a DM", msg.user, msg.channel,
+                         exc.response.get("error"))
+                await self.poster.dm(msg.user, reply)

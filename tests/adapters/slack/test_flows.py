@@ -208,3 +208,21 @@ async def test_schedule_from_non_manager_is_refused_by_the_engine(slack_env: Sla
     resp = (await slack_env.fake.wait_for("response:"))[0]
     assert "managers" in resp.args["text"]
     assert not slack_env.fake.calls_to("views.open") and not slack_env.schedules.received
+
+
+async def test_schedule_modal_saves_with_the_real_schedule_service(slack_env: SlackEnv) -> None:
+    from bot.schedules import ScheduleService, ScheduleStore
+
+    store = slack_env.engine.store
+    slack_env.engine.schedules = ScheduleService(store, slack_env.adapter.settings, slack_env.engine.clock)
+    payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": "UMGR", "team_id": TEAM},
+               "api_app_id": "A1", "trigger_id": "t-v2",
+               "view": {"id": "VS2", "type": "modal", "callback_id": "oars_schedule", "hash": "h2",
+                        "state": _modal_state(["mon", "wed"])}}
+    status, _, _ = await slack_env.interact(payload)
+    assert status == 200
+    dm = (await slack_env.fake.wait_for("chat.postMessage"))[0]
+    assert dm.args["channel"] == "DUMGR" and "Scheduled" in dm.args["text"]
+    (saved,) = await ScheduleStore(store.redis).all()
+    assert (saved.channel, saved.at, saved.tz, saved.skill) == ("C9", "09:30", "Europe/Berlin", "summaries")
+    assert saved.workspace == TEAM and saved.platform == "slack"
