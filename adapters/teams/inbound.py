@@ -106,3 +106,8 @@ def to_inbound(activity: Activity, managers: frozenset[str]) -> Inbound:
         display_name=activity.from_property.name if activity.from_property else None,
         action=action,
     )
+
+
+def inbound_from_json(body: dict[str, Any], managers: frozenset[str] = frozenset()) -> Inbound:
+    """The same translation from raw activity JSON (tools and tests need no botbuilder import)."""
+    return to_inbound(Activity().deserialize(body), managers)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botbuilder.schema import Activity
-
 from adapters.teams.cards import card_for, engine_md, escape_md
-from adapters.teams.inbound import to_inbound
+from adapters.teams.inbound import inbound_from_json
 from adapters.teams.render import to_activity
 from bot.messages import Choice, DrillPart, FeedbackPart, ProgressPart, Reply, StreakPart
 from tests.adapters.teams.conftest import activity
 
 
 def inbound(body: dict[str, Any], managers: frozenset[str] = frozenset()) -> Any:
-    return to_inbound(Activity().deserialize(body), managers)
+    return inbound_from_json(body, managers)
 
 
 def test_personal_message_fields() -> None:
