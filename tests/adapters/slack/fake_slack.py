@@ -35,7 +35,8 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.base = ""
-        self._changed = asyncio.Event()
+        self.socket_envelopes: list[dict[str, Any]] = []  # sent to a Socket Mode client once it connects
+        self.socket_acks: list[dict[str, Any]] = []
 
     @property
     def api_url(self) -> str:
@@ -56,6 +57,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -118,6 +120,19 @@ class FakeSlack:
         self.calls.append(Call(f"response:{request.match_info['name']}", args))
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, push the queued envelopes, record what the app acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        for envelope in self.socket_envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+                self.calls.append(Call("socket:ack", json.loads(message.data)))
+        return ws
+
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
         if method == "auth.test":
@@ -135,6 +150,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": ts,
                     "message": {"text": args.get("text"), "ts": ts, "bot_id": "BBOT"}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.base.replace("http", "ws", 1) + "/socket"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method in {"views.publish", "views.open"}:

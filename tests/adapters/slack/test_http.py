@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import random
 import time
@@ -90,3 +92,26 @@ async def test_not_mounted_without_credentials(tmp_path: Path, fake_slack: FakeS
 async def test_healthy_server_still_serves_other_routes(slack_env: SlackEnv) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"{slack_env.url}/slack/events") as resp:
         assert resp.status == 405  # only POST is mounted
+
+
+async def test_socket_mode_serves_the_same_listeners(tmp_path: Path, fake_slack: FakeSlack, redis_url: str) -> None:
+    settings = make_settings(tmp_path, fake_slack, redis_url, slack_app_token="xapp-test", slack_signing_secret=None)
+    oars = OarsApp(settings, rng=random.Random(2))
+    engine = await oars.start()
+    fake_slack.socket_envelopes.append({
+        "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+        "payload": {"team_id": "T1", "channel_id": "D1", "user_id": "U1", "command": "/oars", "text": "help",
+                    "trigger_id": "trig-sock", "response_url": fake_slack.response_url(), "api_app_id": "A1"},
+    })
+    adapter = SlackAdapter(engine, settings)
+    task = asyncio.create_task(adapter.run_socket_mode())
+    try:
+        posted = (await fake_slack.wait_for("chat.postMessage", within=10))[0]
+        assert posted.args["channel"] == "DU1" and "OARS" in posted.args["text"]
+        assert (await fake_slack.wait_for("socket:ack"))[0].args["envelope_id"] == "env-1"
+    finally:
+        await adapter.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await oars.stop()
