@@ -1,0 +1,128 @@
+"""What every kind's assessment produces, and checks several kinds share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from exercises.coder import Coding
+from exercises.grading import cues
+from exercises.grading.cues import find, quote
+
+QUESTION_CODES = frozenset({"open_question", "closed_question"})
+REFLECTION_CODES = frozenset({"simple_reflection", "complex_reflection"})
+
+ADVICE_MODAL = re.compile(
+    r"((?<!what )\byou (?:should|ought to|must|need to|have to|had better|gotta|'ve got to|just need to)\b|"
+    r"\byou'd (?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"
+    r"\bi (?:recommend|suggest|'d recommend|'d suggest|would suggest|would recommend|think you should)\b|"
+    r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b)",
+    re.IGNORECASE,
+)
+_UNDERSTAND_ONLY = re.compile(
+    r"^(?:i (?:totally |completely |really )?(?:understand|get it|hear you|know how you feel|see)|"
+    r"that makes sense|i'm sorry(?: to hear that)?|okay|ok|right|got it)[.! ]*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Assessment:
+    """The grader's notes on one reply: what works, what blocks a pass, and optional polish."""
+
+    good: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    tips: list[str] = field(default_factory=list)
+    strong: bool = False
+    recognisable: bool = True  # False when the reply is not even the right kind of move (score 0)
+
+    def verdict(self) -> tuple[str, int]:
+        if self.issues:
+            return "revise", (1 if self.recognisable else 0)
+        return "pass", (3 if self.strong and not self.tips else 2)
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.good + self.issues + self.tips)
+
+
+def is_question(text: str) -> bool:
+    return "?" in text
+
+
+def sentence_codes(coding: Coding) -> list[str]:
+    return [c for _, c, _ in coding.sentences]
+
+
+def find_new(pattern: re.Pattern[str], reply: str, prompt: str) -> str | None:
+    """Like cues.find, but ignore phrases the client used first: quoting them is not the learner's stance."""
+    phrase = find(pattern, reply)
+    if phrase and phrase.lower() in prompt.lower():
+        return None
+    return phrase
+
+
+def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_imperative: bool = False) -> bool:
+    """Flag advice, warnings, judgement, arguing and persuasion; True when something was found."""
+    found = False
+    advice = find_new(ADVICE_MODAL if allow_imperative else cues.ADVICE, reply, prompt)
+    if advice:
+        a.issues.append(
+            f"{quote(advice)} gives advice. Advice before the person asks for it tends to invite a "
+            "'yes, but…'. Leave the solution with them for now."
+        )
+        found = True
+    warn = find_new(cues.WARN, reply, prompt)
+    if warn:
+        a.issues.append(
+            f"{quote(warn)} sounds like a warning. Warnings usually make people defend the status quo; "
+            "leave out the consequences."
+        )
+        found = True
+    judge = find_new(cues.JUDGEMENT, reply, prompt)
+    if judge:
+        a.issues.append(
+            f"{quote(judge)} carries a judgement, and judgement makes people defensive. Describe what you "
+            "heard without grading it."
+        )
+        found = True
+    argue = find_new(cues.ARGUE, reply, prompt)
+    if argue:
+        a.issues.append(
+            f"{quote(argue)} argues the other side. When we argue for change, the other person tends to "
+            "argue against it; try reflecting their view instead."
+        )
+        found = True
+    persuade = find_new(cues.PERSUADE, reply, prompt)
+    if persuade:
+        a.issues.append(
+            f"{quote(persuade)} is persuasion. Trying to convince someone usually strengthens their doubts; "
+            "let them find their own reasons."
+        )
+        found = True
+    return found
+
+
+def statement_checks(reply: str, a: Assessment, prompt: str = "", *, allow_question: bool = False) -> None:
+    """Problems that stop a reply working as a reflection-style statement."""
+    if not allow_question and is_question(reply):
+        a.issues.append(
+            "It ends with a question mark, so it lands as a question. Say it as a statement, with your "
+            "voice going down at the end: reflections work best when they don't ask for a yes or no."
+        )
+    reassure = find_new(cues.REASSURE, reply, prompt)
+    if reassure:
+        a.issues.append(
+            f"{quote(reassure)} reassures. It's kind, but it can skip past what the person feels; "
+            "reflect the feeling first."
+        )
+    disclosure = find_new(cues.SELF_DISCLOSURE, reply, prompt)
+    if disclosure:
+        a.issues.append(
+            f"{quote(disclosure)} moves the focus to you. Keep the spotlight on their experience."
+        )
+    if _UNDERSTAND_ONLY.match(reply.strip()):
+        a.issues.append(
+            "Saying you understand is different from showing it. Put what you heard into words, "
+            "starting with 'You…' or 'It sounds like…'."
+        )
+        a.recognisable = False

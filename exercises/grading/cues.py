@@ -1,0 +1,280 @@
+"""Surface cues the grader looks for: each returns the matched phrase (for quoting in feedback) or None.
+
+Quoting the learner's own words back makes feedback specific: "It opens with 'Do you'..." beats
+"this is closed".
+"""
+
+from __future__ import annotations
+
+import re
+
+from exercises.coder.features import normalise
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+CLOSED_OPENER = _rx(
+    r"^(?:so,? |and |but |okay,? |ok,? |well,? )?((?:do|does|did|is|are|was|were|have|has|had|will|"
+    r"would|"
+    r"should|can|could|shall|may|might|am)(?:n't)?\s+(?:you|we|i|it|they|he|she|that|this|there|"
+    r"your|the|"
+    r"things|anyone|anything|everyone|any|people|someone|she|he)\b)"
+)
+OPEN_REQUEST = _rx(
+    r"^(?:so,? |and |okay,? |ok,? )?((?:could|can|would|will) you (?:please )?(?:tell me|describe|"
+    r"walk me|"
+    r"talk me|say (?:a bit |a little )?more|explain|share|help me understand|paint|give me a sense)|"
+    r"(?:please )?(?:tell me|describe|walk me through|talk me through|help me understand|"
+    r"i'd (?:love|like) "
+    r"to hear|i'm curious|i wonder)\b)"
+)
+OPEN_WH = _rx(r"^(?:so,? |and |okay,? |ok,? |well,? |now,? )?(what|how|in what ways?|which|where|who|when you)\b")
+CLOSED_WH = _rx(
+    r"^(?:so,? |and )?(how (?:many|much|long|old|often|far)|what time|when (?:is|was|will|did|does|"
+    r"are|do)|"
+    r"where (?:is|are|do you live))\b"
+)
+LEADING = _rx(
+    r"(^(?:so,? |and |but )?(?:don't|doesn't|isn't|aren't|wouldn't|shouldn't|won't|can't|haven't|"
+    r"didn't)\s+"
+    r"(?:you|it|that|this|they|we)\b|don't you think|wouldn't you agree|isn't it (?:true|obvious|time)|"
+    r"\bsurely\b|,\s*(?:right|correct|yes|no)\s*\?|\bdon't you\s*\?|\bisn't it\s*\?|\bwouldn't it\s*\?|"
+    r"\bdo you not\b|\bdon't you want\b|\bhow can you (?:not|still)\b)"
+)
+JUDGING_WHY = _rx(
+    r"(^(?:so,? |and |but )?why (?:didn't|don't|can't|won't|wouldn't|couldn't|haven't|hasn't|isn't|"
+    r"aren't|"
+    r"would|did|do|are|were|on earth|the hell|do you always|would anyone)\b|^how come you\b|"
+    r"\bwhat were you thinking\b|\bwhat's wrong with\b)"
+)
+NEUTRAL_WHY = _rx(r"^(?:so,? |and )?why\b")
+DISGUISED_ADVICE_Q = _rx(
+    r"(\bhow about (?:you|we|trying|just)\b|\bwhat if you (?:just|tried|started|stopped)\b|"
+    r"\bhave you (?:tried|considered|thought about)\b|\bwhy not\b|"
+    r"\bwhat's stopping you from (?:just)?\b|"
+    r"\bwouldn't it be (?:better|easier)\b|\bhave you ever thought of\b)"
+)
+DOUBLE_Q = _rx(
+    r"\?.*\w.*\?|\b(?:and|or)\s+(?:(?:what|how|why|when|where|who)\s+(?:do|does|did|would|will|can|"
+    r"could|are|"
+    r"is|was|were|have|has|should|might)\s+(?:you|they|we|it|things|he|she|your)|(?:do|did|are|is|"
+    r"can|would|"
+    r"will|have|could) you)\b"
+)
+EITHER_OR = _rx(r"\b\w+\s+or\s+(?:the |a |an |your |more |less )?\w+\s*\?$")
+ADVICE = _rx(
+    r"((?<!what )\byou (?:should|ought to|must|need to|have to|had better|gotta|'ve got to|"
+    r"just need to)\b|\byou'd "
+    r"(?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"
+    r"\bi (?:recommend|suggest|'d recommend|'d suggest|would suggest|would recommend|"
+    r"think you should)\b|"
+    r"^(?:just |so just |then )?(?:try|start|stop|make sure|go|talk to|call|tell (?:her|him|them)|take|"
+    r"remember to|don't|do|get|put|give|keep|ask|write|book|set|cut|quit|focus|think about|consider)\b|"
+    r"\bthe (?:best|smart|sensible) thing (?:is|would be)\b|\bit would be (?:better|best|wise)\b|"
+    r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b|"
+    r"\bjust (?:try|do|start|stop|ask|tell|go|get)\b)"
+)
+REASSURE = _rx(
+    r"(\bdon't worry\b|\bit'?ll (?:all )?(?:be|work out)\b|\bit will (?:all )?(?:be|work out)\b|"
+    r"\beverything (?:will|is going to)\b|\byou'll be (?:fine|ok|okay|great)\b|\bi'm sure (?:it|"
+    r"you|they)\b|"
+    r"\bno need to (?:worry|be)\b|\bit's not (?:that|so) bad\b|\blook on the bright side\b|"
+    r"\bthings will get better\b|\bit happens to everyone\b|\bit'?ll pass\b|\bit will pass\b|"
+    r"\beveryone (?:goes "
+    r"through|with a|feels)\b|\byou deserve\b|\byou(?:'re| are) (?:so much )?better than\b|"
+    r"\bit's (?:completely |totally )?normal\b|^at least\b|\bonly an? (?:hour|minute|day)\b)"
+)
+SELF_DISCLOSURE = _rx(
+    r"(\bi also\b|\bme too\b|\bi used to\b|\bwhen i was\b|\bi had the same\b|\bhappened to me\b|"
+    r"\bi remember when\b|\bi've been there\b|\bi went through\b|\bsame here\b|"
+    r"\bi know exactly how you feel\b|"
+    r"\bin my experience\b|\bmy (?:own )?(?:son|daughter|kids|husband|wife|team|manager) (?:did|"
+    r"was|had))"
+)
+JUDGEMENT = _rx(
+    r"(\byou're (?:using|doing|reading|holding) (?:it|this|that) wrong\b|"
+    r"\byou're (?:just )?(?:wrong|overreacting|being (?:silly|dramatic|unreasonable|lazy|difficult|"
+    r"childish)|lazy|"
+    r"in denial|kidding yourself|making excuses|just making|too sensitive)\b|\bthat's (?:not true|"
+    r"ridiculous|an "
+    r"excuse|nonsense|silly|your (?:own )?fault|on you)\b|\bexcuses?\b|\byour (?:own )?fault\b|"
+    r"\bshould have\b|"
+    r"\bshouldn't have\b|\birresponsible\b|\bselfish\b|\bcome on\b|\bface (?:it|facts|the facts)\b|"
+    r"\blet's be honest\b|\bgrow up\b|\bhypocrit\w*|\bcontradict(?:ing)? yourself\b|\bjust (?:lazy|"
+    r"stubborn)\b|"
+    r"\byou (?:always|never)\b|\bwhat did you expect\b|\bno wonder\b|\bit's not (?:my|our) problem\b|"
+    r"\bstop (?:complaining|whining|moaning)\b|\bthe real problem is you\b|"
+    r"\byou can't have it both ways\b)"
+)
+ARGUE = _rx(
+    r"(\bbut (?:it's|it is|this is) (?:mandatory|required|compulsory|the rule|policy|not optional|"
+    r"part of "
+    r"(?:the|your) job)\b|\bbut you (?:have to|need to|must|should|still (?:have|need) to)\b|"
+    r"\bbut (?:rules|"
+    r"the (?:policy|rule|law|fact))\b|\bthe fact is\b|\bactually,|\byes,? but\b|"
+    r"\beveryone else (?:is|does|has|"
+    r"manages|managed|seems to|did|copes)\b|\bthat's (?:just )?(?:how|the way) (?:it|things) (?:is|"
+    r"are|works)\b|"
+    r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
+    r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
+    r"\bnon-negotiable\b|^but\b|\bup to you,? but\b|\bthat's because (?:we|our|the)\b|\bin (?:our|my) "
+    r"defen[cs]e\b|\bto be fair\b|\b(?:management|they|he|she|your (?:manager|boss|doctor|team)|"
+    r"the (?:company|doctor)) "
+    r"(?:is|are) right\b|\bthe (?:new|other) \w+ is (?:much |far )?better\b)"
+)
+WARN = _rx(
+    r"(\bif you don't\b|\bif you keep\b|\byou'll (?:lose|end up|regret|get (?:fired|sacked|hurt|sick)|"
+    r"be sorry|fall behind|fail|get (?:cancer|ill|ill|diabetes))\b|\bif you (?:carry on|continue|"
+    r"keep (?:going|on|this up))\b|"
+    r"\bor else\b|\bwill cost you\b|\bin the long run\b|\bcould (?:have|get|lose|end)\b|"
+    r"\bthere will be consequences\b|\bgoing to (?:regret|lose|fail)\b|"
+    r"\byou're going to (?:get|end up|lose)\b|\bbefore it's too late\b|\bbe careful\b)"
+)
+PERSUADE = _rx(
+    r"(\btrust me\b|\bit's for your own good\b|\bit's (?:really )?(?:good|worth it|important) for you\b|"
+    r"\byou'll see\b|\bonce you (?:try|start)\b|\bthink (?:about|of) how (?:much|good)\b|\bbelieve me\b|"
+    r"\byou'd (?:benefit|be surprised)\b|\bit's (?:really )?not that (?:hard|bad|difficult)\b|"
+    r"\bimagine how much better\b|\bwhat have you got to lose\b|\bhelps everyone\b|"
+    r"\beveryone (?:benefits|needs)\b|"
+    r"\byou'd be (?:mad|crazy|silly|foolish|daft)\b|\bgreat opportunity\b)"
+)
+AUTONOMY = _rx(
+    r"(\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |really |ultimately )?"
+    r"(?:up to you|your (?:call|choice|decision|life|body|career|team|money|time|business))\b|"
+    r"\byou (?:decide|choose|get to (?:decide|choose|pick|set)|call the shots|set the pace)\b|"
+    r"\byou know (?:your|best|what's best|yourself|what works|them|this)\b|\byou're the (?:one|"
+    r"expert|best judge|"
+    r"person) (?:who|on|of|to)\b|\bwhatever you (?:decide|choose|pick)\b|\bin your hands\b|"
+    r"\byou're (?:free|"
+    r"welcome) to\b|\b(?:no one|nobody) (?:can|else can) (?:make|decide)\b|\byou don't have to\b|"
+    r"\bwhat (?:feels|seems|works) right (?:to|for) you\b|\byou're in (?:charge|control|"
+    r"the driving seat)\b|"
+    r"\bon your (?:own )?terms\b|\byour (?:own )?(?:pace|way)\b|\bonly you (?:can|know)\b|"
+    r"\bif and when you\b|"
+    r"\bwhen(?:ever)? you(?:'re| are) ready\b|\bit's yours to\b|\byou have every right\b|\byour say\b|"
+    r"\bhow you (?:want|choose|decide|'d like) to\b|\byou can (?:say no|decide|choose)\b|"
+    r"\byou(?:'ll| will) (?:judge|decide|choose|know|be the judge)\b|\bfollow your lead\b|"
+    r"\byou're the one "
+    r"(?:in|at|with|living|doing)\b|\byou call it\b|\byou set\b)"
+)
+SARCASM = _rx(
+    r"(\bdo whatever you want\b|\bsuit yourself\b|\byour funeral\b|\bfine,? (?:then|whatever|do)\b|"
+    r"\bgo ahead (?:then|and (?:ruin|waste|fail))\b|\bdon't come (?:crying|running)\b|"
+    r"^whatever\b|\bwhatever\W*$|, whatever\b|\bnot my problem\b|\bsee (?:what|how) (?:happens|"
+    r"that works out)\b|\bgood luck with that\b|"
+    r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b)"
+)
+GENERIC_PRAISE = _rx(
+    r"^((?:great|good|nice|awesome|amazing|excellent|fantastic|brilliant|super|perfect|wonderful)"
+    r"(?: job| work| stuff| one)?|well done|good for you|way to go|bravo|you rock|you're (?:the best|"
+    r"amazing|awesome|great|a star|a legend|brilliant))\b"
+)
+I_CENTRED = _rx(
+    r"^((?:i'm|i am) (?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled)|"
+    r"i (?:love|like) "
+    r"(?:that|how|the way)|i (?:really )?(?:think|feel) (?:that )?you(?:'re| are) (?:great|amazing|"
+    r"awesome)|"
+    r"you make me (?:proud|happy))\b"
+)
+BACKHANDED = _rx(
+    r"(\bfor once\b|\bfinally\b|\bat last\b|\babout time\b|\bfor a change\b|\beven you\b|"
+    r"\bsurprisingly\b|"
+    r"\bwho knew\b|\bi didn't think you (?:could|would)\b|\bnot bad for\b|\bfor someone like you\b|"
+    r"\bwhich is more than\b)"
+)
+AMBIVALENCE = _rx(
+    r"(\bon (?:the )?one hand\b|\bon the other\b|\band yet\b|\band [^.]*\bstill\b|\band it doesn't\b|"
+    r"\bdoesn't match\b|\bgap between\b|\bpart of you\b|\bat the same time\b|\btorn\b|"
+    r"\bboth\b|\bbut also\b|\band also\b|\beven though\b|\balthough\b|\bwhile you\b|\bstill\b)"
+)
+ADDED_MEANING = _rx(
+    r"(\b(?:it's|it is|that's|sounds|feels) (?:like|as if|as though)\b|\bas if\b|\bas though\b|"
+    r"\byou're wondering\b|\byou wonder\b|\bwondering (?:whether|if|how)\b|\bmatters? (?:to you|"
+    r"a lot)\b|"
+    r"\bimportant to you\b|\byou (?:really )?(?:care|value)\b|\bwhat you (?:really )?want\b|"
+    r"\bnot (?:just|only|so much) (?:about )?\b|\bit's (?:less|more) about\b|\bunderneath\b|"
+    r"\bunder (?:all|the)\b|"
+    r"\bthe (?:real|hardest|worst) (?:thing|part|issue)\b|\bstarting to\b|\bmore ready\b|"
+    r"\bafraid (?:that|of)\b|\bworried (?:that|about)\b|\bhoping\b|\bfeels? (?:like|as if)\b|\bburden\b|"
+    r"\bweight\b|\bcarrying\b|\bstuck\b|\bdon't want to (?:be|let|lose|feel)\b|\bwant(?:s|ing)? to be\b|"
+    r"\bthe kind of\b|\bmakes sense\b|\bno wonder you\b|\bi wonder if\b|\bsounds like you\b|"
+    r"\bwhat matters\b|"
+    r"\bfeels? (?:safer|risky|harder|easier|impossible|heavy|real|strange|unfair|like)\b|"
+    r"\bhard to (?:let|trust|"
+    r"see|believe|bear|imagine)\b|\bfeels? inside\b|\bhow (?:heavy|hard|lonely|much) (?:this|it|that)\b|"
+    r"\balmost\b|\bsafer\b|\bso much (?:of|work|effort)\b)"
+)
+FEELING = _rx(
+    r"\b(frustrat\w*|worr\w*|afraid|scar\w*|anxious|anxiety|hurt\w*|angr\w*|anger|reliev\w*|relief|"
+    r"proud|"
+    r"lonely|alone|exhaust\w*|overwhelm\w*|stress\w*|disappoint\w*|embarrass\w*|guilt\w*|asham\w*|"
+    r"nervous|"
+    r"hopeless|hope\w*|excit\w*|torn|trapped|stuck|fed up|sad\w*|upset|tired|drained|resent\w*|"
+    r"betray\w*|"
+    r"let down|unheard|invisible|unappreciated|dismissed|ignored|pressure\w*|fear\w*|dread\w*|confus\w*|"
+    r"uncertain|unsure|doubt\w*|discourag\w*|defeated|helpless|powerless|annoy\w*|irritat\w*|furious|"
+    r"heartbroken|grief|griev\w*|miss\w*|weary|burn(?:ed|t) out|isolated|unsettl\w*|uneasy|"
+    r"insecure|swamped|"
+    r"hard to bear|heavy|painful|tough|worn (?:down|out)|stretched|relieved|singled out|fed up)\b"
+)
+VALUES = _rx(
+    r"(\bmatters? to you\b|\bimportant to you\b|\byou (?:really |clearly |deeply )?(?:care|value|"
+    r"want)\b|"
+    r"\byou(?:'ve| have)? (?:said|told me|mentioned) (?:you|that|how)\b|\byour (?:goal|values?|"
+    r"hope|plan|"
+    r"dream|priority|priorities|aim)\b|\bthe kind of (?:\w+ )?(?:you|person|parent|manager|leader)\b|"
+    r"\bwhat you (?:want|hope|value)\b|\bfor you to be\b|\byou(?:'d| would) like to\b|"
+    r"\byou want(?:ed)? to\b|"
+    r"\byou hope\b|\bmeans? (?:a lot|so much) to you\b|\bproud of\b|\bgoal\b|\bbelieve in\b|"
+    r"\bsee yourself\b|"
+    r"\bwho you are\b|\bpride\b|\bmatters? (?:most|to you)\b|\bwhat you stand for\b)"
+)
+JUXTAPOSE = _rx(
+    r"(\band (?:yet|at the same time|right now|meanwhile|lately|then)\b|\bbut (?:right now|lately|"
+    r"at the "
+    r"moment|then|also|you're also|you also|the|it|so far|in practice)\b|\bon the other hand\b|"
+    r"\bhow does (?:that|this|it) fit\b|\bfit (?:with|together)\b|\bwhere does (?:that|this) leave\b|"
+    r"\bhow do (?:those|these|the two) (?:fit|sit)\b|\bgap between\b|\bsits? with\b|\bsquare with\b|"
+    r"\bline up with\b|\bmatch(?:es)? up\b|\bat odds\b|\bpulling (?:against|in)\b|\bwhile\b|"
+    r"\bmeanwhile\b|"
+    r"\bcompared (?:to|with)\b|\bhow does .{1,60} (?:fit|compare|affect|sit)\b|\bbut\b|"
+    r"\band\b.*\b(?:though|"
+    r"still)\b|,\s*(?:and|but)\b|\bkeeps?\b|\bcrowd\w*|\bwhen\b)"
+)
+INVITATION = _rx(
+    r"(\bwhat did i miss\b|\bdid i (?:get|miss|leave)\b|\bhave i (?:got|missed|left)\b|\bwhat would you "
+    r"add\b|\bis that (?:right|about right|fair)\b|\bhow does that sound\b|"
+    r"\bwhere (?:would you like|do you "
+    r"want) to go\b|\bwhat (?:would you like|do you want) to do\b|\bwhat's next\b|\banything (?:i|"
+    r"else)\b|"
+    r"\bwhat (?:stands out|do you make)\b|\bhow (?:close|well) (?:is|does) that\b|"
+    r"\bwhere does that leave "
+    r"you\b|\bwhat (?:feels|seems) like (?:the|a) next step\b)"
+)
+CHANGE_TALK = _rx(
+    r"(\byou(?:'d| would) like to\b|\byou want(?:ed)? to\b|\byou(?:'re| are) (?:ready|thinking about|"
+    r"considering|planning|willing|hoping)\b|\byou've (?:already|started)\b|\byou could\b|"
+    r"\byou can see\b|"
+    r"\breasons? (?:to|for)\b|\byou intend\b|\byour (?:goal|plan)\b|\bmatters to you\b|"
+    r"\bimportant to you\b|"
+    r"\bwant(?:s)? (?:things|it) to (?:change|be different)\b)"
+)
+
+
+def find(pattern: re.Pattern[str], text: str) -> str | None:
+    """The matched phrase, trimmed, or None."""
+    m = pattern.search(normalise(text))
+    if not m:
+        return None
+    phrase = (m.group(1) if m.groups() and m.group(1) else m.group(0)).strip(" ,.?")
+    return phrase or m.group(0).strip()
+
+
+def quote(phrase: str, limit: int = 60) -> str:
+    """Quote a learner's words with an uppercase first letter: 'Do you'."""
+    phrase = phrase.strip()
+    if len(phrase) > limit:
+        phrase = phrase[: limit - 1].rstrip() + "…"
+    return f"'{phrase[:1].upper()}{phrase[1:]}'"

@@ -1,0 +1,153 @@
+"""Grading affirmation, emphasize_autonomy and summary replies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from exercises.coder import Coding
+from exercises.coder.features import split_sentences
+from exercises.grading import cues
+from exercises.grading.base import REFLECTION_CODES, Assessment, is_question, mi_inconsistent, sentence_codes
+from exercises.grading.cues import find, quote
+from exercises.grading.text import GENERIC, content_stems, overlap, stem, words
+
+_PRAISE_WORDS = frozenset(
+    "great good nice awesome amazing excellent fantastic brilliant super perfect wonderful job work well done "
+    "proud impressed happy glad star best legend rock way stuff".split()
+)
+_STRENGTH = re.compile(
+    r"\b(took|takes|shows?|showed|courage|commit\w*|care\w*|persist\w*|kept|stuck|stepped|value\w*|"
+    r"determin\w*|honest\w*|effort|patien\w*|resilien\w*|brave\w*|generous|thoughtful|skill\w*|strength|"
+    r"dedicat\w*|creative|initiative|managed|handled|learn\w*|grow\w*|built|building|guts|tough|hard work|"
+    r"worked|put in|made time|made room|reliab\w*|responsib\w*|integrity|caring|look out|listen\w*|"
+    r"protect\w*|matters?|stick\w*|own\w*|stood up|spoke up|noticed|went back|came back|follow\w* through|prepar\w*)\b",
+    re.I,
+)
+_CLIENT_FOCUS = re.compile(r"\b(you|your|you're|you've|yourself)\b|^(that|it|this)\b", re.I)
+
+
+def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
+    a = Assessment()
+    if is_question(reply):
+        a.issues.append("An affirmation is a statement, not a question. Tell them the strength you noticed.")
+    i_centred = find(cues.I_CENTRED, reply)
+    if i_centred:
+        a.issues.append(
+            f"{quote(i_centred)} puts you at the centre, as if your approval were the point. Start with "
+            "'You…' and name what they did or who they are."
+        )
+    backhanded = find(cues.BACKHANDED, reply)
+    if backhanded:
+        a.issues.append(
+            f"{quote(backhanded)} turns it into a backhanded compliment: it reminds them of past failures. "
+            "Keep it about the strength you see now."
+        )
+    mi_inconsistent(reply, a, prompt)
+    specific = {w for w in content_stems(reply) if w not in {stem(p) for p in _PRAISE_WORDS}}
+    specific -= {stem(g) for g in GENERIC}
+    praise = find(cues.GENERIC_PRAISE, reply)
+    if not specific and not _STRENGTH.search(reply):
+        a.issues.append(
+            "It's general praise, so it could be said to anyone. Name the specific effort, strength or "
+            "value you noticed, for example 'You went back to learn from it'."
+        )
+        a.recognisable = bool(praise)
+    elif praise and not a.issues:
+        a.tips.append(f"You could drop {quote(praise)}: the specific part carries the affirmation on its own.")
+    if not _CLIENT_FOCUS.search(reply) and not _STRENGTH.search(reply) and not a.issues:
+        a.issues.append("Make it about them: start with 'You…' so they hear what you see in them.")
+    if not a.issues:
+        strength = _STRENGTH.search(reply)
+        shared, _ = overlap(reply, prompt, *answers)
+        if strength:
+            a.good.append(f"It names something specific about them ({quote(strength.group(0))}), which makes "
+                          "it believable.")
+        else:
+            a.good.append("It's specific to them, not generic praise.")
+        a.strong = bool(strength and shared)
+    return a
+
+
+def grade_emphasize_autonomy(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
+    a = Assessment()
+    sarcasm = find(cues.SARCASM, reply)
+    if sarcasm:
+        a.issues.append(
+            f"{quote(sarcasm)} can sound sarcastic, as if you're washing your hands of them. Say it warmly: "
+            "'It's your call, and I'm happy to help you think it through.'"
+        )
+    mi_inconsistent(reply, a, prompt, allow_imperative=True)
+    autonomy = find(cues.AUTONOMY, reply)
+    if not autonomy and not a.issues:
+        if "open_question" in sentence_codes(coding):
+            a.good.append("Asking what they want is a good instinct.")
+        a.issues.append(
+            "Make their choice explicit: say plainly that the decision is theirs, e.g. 'It's your call' or "
+            "'You know your team best'."
+        )
+        a.recognisable = "open_question" in sentence_codes(coding)
+    if not a.issues and autonomy:
+        a.good.append(f"{quote(autonomy)} makes it clear the decision is theirs.")
+        a.strong = True
+    return a
+
+
+_POINT = re.compile(r"\(\d+\)\s*([^;()]+)")
+
+
+def _points(prompt: str) -> list[str]:
+    found = [p.strip() for p in _POINT.findall(prompt) if p.strip()]
+    if len(found) >= 2:
+        return found
+    parts = [p for p in re.split(r"[;\n]|(?<=[.!?])\s+", prompt) if len(words(p)) >= 3]
+    return parts
+
+
+def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
+    a = Assessment()
+    n_words = len(words(reply))
+    points = _points(prompt)
+    generic = {stem(g) for g in GENERIC}
+    mine = content_stems(reply)
+    covered = [p for p in points if (content_stems(p) - generic) & mine] if points else []
+    mi_inconsistent(reply, a, prompt)
+    codes = sentence_codes(coding)
+    questions_only = all(c in ("open_question", "closed_question") for c in codes) and bool(codes)
+    if questions_only:
+        a.issues.append("A summary gathers what they said before asking anything. Start by playing back "
+                        "their main points.")
+        a.recognisable = False
+    last = (split_sentences(reply) or [reply])[-1]
+    if find(cues.NEUTRAL_WHY, last) and "?" in last:
+        a.issues.append(
+            "It ends with a 'why' question, which asks them to justify themselves. Close with an invitation "
+            "such as 'What did I miss?' instead."
+        )
+    if n_words < 12:
+        a.issues.append("It's too short to be a summary. Gather two or three of the things they told you.")
+    elif n_words > 170:
+        a.issues.append("It's long for a summary. Keep the two or three points that matter most, in about "
+                        "three sentences, so it's easy to take in.")
+    need = min(2, len(points)) if points else 0
+    clauses = len(re.findall(r"[,;.]|\band\b|\bbut\b", reply))
+    if points and len(covered) < need and not (covered and clauses >= 3):
+        a.issues.append(
+            "It picks up only one of the things they said. A summary gathers several points, so they hear "
+            "the whole picture."
+        )
+    if not a.issues:
+        a.good.append(f"It brings together {len(covered) if covered else 'several'} of their points, so they "
+                      "can hear the bigger picture.")
+        invite = find(cues.INVITATION, split_sentences(reply)[-1] if split_sentences(reply) else reply)
+        change = find(cues.CHANGE_TALK, reply)
+        if change:
+            a.good.append(f"{quote(change)} highlights what they want to change.")
+        if invite:
+            a.good.append(f"Ending with {quote(invite)} invites them to correct or add to it.")
+        else:
+            a.tips.append("Finish with an invitation such as 'What did I miss?' so they can correct you.")
+        a.strong = bool(invite) and (not points or len(covered) >= min(3, len(points)))
+        if not (set(codes) & REFLECTION_CODES) and not a.tips:
+            a.tips.append("Phrase the points as 'You…' statements so it sounds like their story, not a report.")
+    return a

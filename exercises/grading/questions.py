@@ -1,0 +1,122 @@
+"""Grading the open_question kind: one open, non-leading question on the prompt's topic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from exercises.coder import Coding
+from exercises.coder.features import split_sentences
+from exercises.grading import cues
+from exercises.grading.base import ADVICE_MODAL, Assessment
+from exercises.grading.cues import find, quote
+from exercises.grading.text import looks_off_topic, overlap
+
+
+def _question_sentence(reply: str) -> tuple[str, list[str]]:
+    """The sentence that carries the question, and what comes before it."""
+    sentences = split_sentences(reply) or [reply]
+    for i in range(len(sentences) - 1, -1, -1):
+        if "?" in sentences[i]:
+            return sentences[i], sentences[:i]
+    for i, s in enumerate(sentences):
+        if find(cues.OPEN_REQUEST, s) or find(cues.OPEN_WH, s):
+            return s, sentences[:i]
+    return sentences[-1], sentences[:-1]
+
+
+def grade_open_question(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
+    a = Assessment()
+    question, preamble = _question_sentence(reply)
+    n_marks = reply.count("?")
+    low = question.strip().lower()
+
+    if n_marks >= 2 or (n_marks == 1 and cues.DOUBLE_Q.search(low)):
+        a.issues.append(
+            "It asks two questions at once, so the person has to choose which one to answer. "
+            "Keep the one that matters most."
+        )
+    for s in preamble:
+        advice = find(ADVICE_MODAL, s) or find(cues.JUDGEMENT, s)
+        if advice:
+            a.issues.append(
+                f"The lead-in {quote(advice)} steers the person before they've answered. Let the question "
+                "stand on its own."
+            )
+
+    closed_reason = _closed_reason(question, coding)
+    is_open = closed_reason is None and not a.issues
+    if closed_reason:
+        a.issues.append(closed_reason)
+        a.recognisable = "?" in question or bool(find(cues.OPEN_WH, question))
+    elif "?" not in question and not find(cues.OPEN_REQUEST, question):
+        a.tips.append("Add a question mark so it reads clearly as a question.")
+
+    off_topic = looks_off_topic(reply, prompt, *answers)
+    if off_topic:
+        a.issues.append(
+            "It's a question about something else. The drill is to rewrite the original question, so keep "
+            "the same topic and change only its shape."
+        )
+    if is_open and not off_topic:
+        opener = _opener(question)
+        a.good.insert(0, f"It opens with {quote(opener)}, which invites the person to answer in their own words.")
+        if find(cues.NEUTRAL_WHY, question):
+            a.tips.append(
+                "'Why' can sound like a request for justification. 'What makes this important to you?' "
+                "asks the same thing more gently."
+            )
+        shared, _ = overlap(reply, prompt, *answers)
+        a.strong = bool(shared)
+        if shared:
+            a.good.append("It stays on the same topic as the original question.")
+    elif closed_reason is None and not off_topic and a.issues:
+        opener = _opener(question)
+        if find(cues.OPEN_WH, question) or find(cues.OPEN_REQUEST, question):
+            a.good.insert(0, f"Starting with {quote(opener)} is the right instinct for an open question.")
+    return a
+
+
+def _opener(question: str) -> str:
+    words = question.strip().split()
+    m = find(cues.OPEN_REQUEST, question)
+    if m:
+        return m
+    return " ".join(words[:2]) if words else question
+
+
+def _closed_reason(question: str, coding: Coding) -> str | None:
+    """Why the question is not open, or None when it is open."""
+    q = question.strip()
+    leading = find(cues.LEADING, q)
+    if leading:
+        return (f"{quote(leading)} makes it a leading question: it hints at the answer you want. "
+                "Ask in a way that leaves room for any answer.")
+    why = find(cues.JUDGING_WHY, q)
+    if why:
+        return (f"{quote(why)} can sound like an accusation, and people tend to defend themselves "
+                "rather than explore. Try 'What got in the way…' or 'How did…' instead.")
+    disguised = find(cues.DISGUISED_ADVICE_Q, q)
+    if disguised:
+        return (f"{quote(disguised)} is advice wearing a question mark. Ask about their view "
+                "rather than suggesting an answer.")
+    if find(cues.OPEN_REQUEST, q):
+        return None
+    fact = find(cues.CLOSED_WH, q)
+    if fact:
+        return (f"{quote(fact)} asks for a fact, so the answer will be a number or a date. Ask about "
+                "their experience instead, with 'What…' or 'How…'.")
+    closed = find(cues.CLOSED_OPENER, q)
+    if closed:
+        return (f"It opens with {quote(closed)}, which invites a yes/no answer. Starting with 'What' or "
+                "'How' gives the person room to tell you more.")
+    if find(cues.OPEN_WH, q) or find(cues.NEUTRAL_WHY, q):
+        return None
+    last_q = [c for s, c, _ in coding.sentences if "?" in s]
+    main = last_q[-1] if last_q else coding.code
+    if main == "open_question":
+        return None
+    if main == "closed_question":
+        return ("This reads as a yes/no question. Starting with 'What' or 'How' gives the person room "
+                "to tell you more.")
+    return ("I couldn't find an open question here. Try one question that starts with 'What' or 'How', "
+            "or 'Tell me about…'.")

@@ -1,0 +1,191 @@
+"""Text helpers for the grader: bad-input checks, content words, topic overlap, pronoun swapping."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from exercises.coder.features import normalise, split_sentences
+
+MAX_REPLY_CHARS = 2000
+MAX_SUMMARY_CHARS = 3000
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before being
+    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+    during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
+    here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+    let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves
+    out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the their
+    theirs them themselves then there there's these they they'd they'll they're they've this those through
+    to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when when's
+    where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're
+    you've your yours yourself yourselves just really also still even ever much many lot lots bit get got
+    getting go going gone will shall may might must yet now right okay ok well yes yeah oh um uh like
+    sounds sound seems seem tell describe say said something anything everything thing things way""".split()
+)
+# Content words too general to say what a reply is about ("How do you feel about it?").
+GENERIC = frozenset(
+    """feel feeling feels felt think thinking thought know knowing want wanting need make makes made happen
+    happened happening experience experiences situation mind important matter matters stand stood time times
+    day days week weeks moment part sense look looking see seeing work working help helping hard easy good
+    bad better worse best worst different change changes changed stuff people person point happy like
+    kind sort whole overall shaping shape weighing decide decision life going come coming take taking
+    give giving talk talking hear share sharing bring focus""".split()
+)
+# A small, hand-picked set of near-synonyms so an on-topic rewrite in other words is not called off-topic.
+_SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(g.split())
+    for g in (
+        "job work role career position employment office workplace",
+        "boss manager lead supervisor leader director",
+        "kid kids child children son daughter teen teenager",
+        "money budget cost price pay salary afford expensive cheap finance financial",
+        "team colleague colleagues coworker coworkers peer peers staff group",
+        "drink drinking alcohol beer wine",
+        "smoke smoking cigarette cigarettes nicotine vape",
+        "exercise gym workout walk walking run running fitness active",
+        "sleep sleeping rest bed bedtime",
+        "tired exhausted wiped drained worn knackered shattered fatigued weary",
+        "meeting call session workshop",
+        "schedule timetable rota calendar hours shift shifts",
+        "home house flat place mortgage live",
+        "commute travel journey drive driving train",
+        "team people colleague colleagues staff",
+        "school class lesson study studying homework exam exams revision",
+        "customer client clients customers user users account",
+        "deadline date delay late",
+        "plan planning goal goals target targets next step",
+        "worry worried anxious nervous stress stressed afraid scared concern concerned",
+        "angry frustrated annoyed fed upset irritated cross",
+        "quit stop stopping quitting cut give",
+        "eat eating food diet meal meals",
+        "health healthy doctor medication medicine tablets",
+        "partner wife husband spouse family",
+        "parent parents mum mom dad father mother",
+        "training course learn learning skill skills",
+        "feedback review appraisal rating",
+        "tool software system platform app product",
+    )
+)
+
+
+def letters_ratio_non_ascii(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ord(ch) > 127) / len(letters)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text).lower())
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to match 'worried'/'worry' and 'schedules'/'schedule'."""
+    for suffix in ("ingly", "edly", "ing", "ed", "ies", "es", "s", "ly", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.replace("'", "")
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
+
+
+def _expand(stems: set[str]) -> set[str]:
+    out = set(stems)
+    for group in _SYNONYM_GROUPS:
+        gstems = {stem(w) for w in group}
+        if gstems & stems:
+            out |= gstems
+    return out
+
+
+def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
+    """(shared stems, the reply's distinctive stems): what links the reply to the references."""
+    mine = content_stems(reply)
+    generic = {stem(w) for w in GENERIC}
+    distinctive = mine - generic
+    ref: set[str] = set()
+    for text in references:
+        ref |= content_stems(text)
+    shared = _expand(mine) & _expand(ref)
+    for a in mine - shared:
+        for b in ref:
+            if len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])):
+                shared.add(a)
+                break
+    return shared, distinctive
+
+
+def looks_off_topic(reply: str, *references: str, min_distinctive: int = 2) -> bool:
+    """True only when the reply clearly talks about something else: lenient by design."""
+    shared, distinctive = overlap(reply, *references)
+    generic = {stem(w) for w in GENERIC}
+    if shared - generic or len(distinctive) < min_distinctive:
+        return False
+    # Prefix match catches 'manag' vs 'management' and similar near-misses the stemmer leaves.
+    ref_stems = set().union(*(content_stems(r) for r in references)) if references else set()
+    for a in distinctive:
+        for b in ref_stems:
+            if len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])):
+                return False
+    return True
+
+
+def parrot_ratio(reply: str, prompt: str) -> float:
+    """Share of the reply's content words that are the client's own words."""
+    mine = content_stems(reply)
+    if not mine:
+        return 0.0
+    return len(mine & content_stems(prompt)) / len(mine)
+
+
+def bad_input(reply: str, limit: int = MAX_REPLY_CHARS) -> str | None:
+    """A friendly reason when there is nothing gradable, else None."""
+    text = reply.strip()
+    if not text:
+        return "There's no reply here yet. Type your answer as you would say it to the person, then send it."
+    if len(text) > limit:
+        return (f"That reply is very long ({len(text):,} characters). In a real conversation a response like "
+                "this is one or two sentences, so try a short version you could say out loud.")
+    if not any(unicodedata.category(ch).startswith("L") for ch in text):
+        return ("I couldn't find any words in that reply, only symbols or emoji. Write the sentence you "
+                "would actually say, and I'll give you feedback on it.")
+    ws = words(text)
+    if letters_ratio_non_ascii(text) > 0.3 or (len(ws) >= 4 and not set(ws) & STOPWORDS):
+        return ("These drills are in English for now, and I can only give useful feedback on English "
+                "replies. Try writing your answer in English.")
+    return None
+
+
+_SWAPS = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
+    "i've": "you've", "i'll": "you'll", "i'd": "you'd", "am": "are", "we": "you", "our": "your",
+    "us": "you", "we're": "you're", "we've": "you've", "ours": "yours", "ourselves": "yourselves",
+}
+
+
+def swap_person(text: str) -> str:
+    """Turn the client's first-person words into second person for a reflection ('I've' -> 'you've')."""
+    out: list[str] = []
+    for token in normalise(text).split():
+        core = token.strip(".,!?;:\"'")
+        low = core.lower()
+        if low in _SWAPS:
+            repl = _SWAPS[low]
+            token = token.replace(core, repl)
+        elif low == "was" and out and out[-1].lower() == "you":
+            token = token.replace(core, "were")
+        out.append(token)
+    return " ".join(out)
+
+
+def first_clause(text: str, max_words: int = 22) -> str:
+    sentences = split_sentences(text) or [text]
+    first = sentences[0].rstrip(".!?")
+    parts = first.split()
+    return " ".join(parts[:max_words])
