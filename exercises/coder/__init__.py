@@ -50,7 +50,7 @@ class Coding:
         return {
             "code": self.code,
             "confidence": round(self.confidence, 4),
-            "sentences": [[s, c, round(p, 4)] for s, c, p in self.sentences],
+            "sentences": [{"text": s, "code": c, "confidence": round(p, 4)} for s, c, p in self.sentences],
         }
 
 

@@ -105,16 +105,21 @@ def _expand(stems: set[str]) -> set[str]:
 
 
 def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
-    """(shared stems, the reply's distinctive stems): what links the reply to the references."""
-    mine = content_stems(reply)
+    """(shared stems, the reply's distinctive stems): what links the reply to the references.
+
+    Generic words ('work', 'feel', 'time') never link two texts on their own, and synonyms are only
+    expanded from distinctive words, so 'hobbies outside work' does not match 'did the rota work'.
+    """
     generic = {stem(w) for w in GENERIC}
+    mine = content_stems(reply)
     distinctive = mine - generic
     ref: set[str] = set()
     for text in references:
         ref |= content_stems(text)
-    shared = _expand(mine) & _expand(ref)
-    for a in mine - shared:
-        for b in ref:
+    ref_distinctive = ref - generic
+    shared = _expand(distinctive) & _expand(ref_distinctive)
+    for a in distinctive - shared:
+        for b in ref_distinctive:
             if len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])):
                 shared.add(a)
                 break

@@ -1,0 +1,126 @@
+"""The grader: pass and revise cases per kind, bad input, and agreement with the labelled replies."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from exercises.grader import grade
+from exercises.vocabulary import FREE_TEXT_KINDS
+
+DATA = Path(__file__).parent / "data" / "graded_replies.jsonl"
+
+CASES: list[tuple[str, str, str, str]] = [
+    ("open_question", "Did the new rota work for you?", "How has the new rota been working for you?", "pass"),
+    ("open_question", "Did the new rota work for you?", "Could you describe how the rota affects your week?",
+     "pass"),
+    ("open_question", "Did the new rota work for you?", "Do you like the rota?", "revise"),
+    ("open_question", "Did the new rota work for you?", "Don't you think the rota is better?", "revise"),
+    ("open_question", "Did you finish the report?", "Why didn't you finish the report?", "revise"),
+    ("open_question", "Did the new rota work for you?", "What works about the rota, and how could we change it?",
+     "revise"),
+    ("open_question", "Did the new rota work for you?", "What are your hobbies outside work?", "revise"),
+    ("reflection", "Nobody ever replies to my tickets.", "You feel ignored when your tickets go unanswered.", "pass"),
+    ("reflection", "Nobody ever replies to my tickets.", "You feel ignored?", "revise"),
+    ("reflection", "Nobody ever replies to my tickets.", "You should phone them instead.", "revise"),
+    ("reflection", "Nobody ever replies to my tickets.", "Don't worry, it'll get sorted.", "revise"),
+    ("complex_reflection", "I want to quit, but I need the money.",
+     "Part of you is ready to walk away, and part of you feels tied by the bills.", "pass"),
+    ("complex_reflection", "I want to quit, but I need the money.",
+     "You want to quit, but you need the money.", "revise"),
+    ("affirmation", "I apologised to my team for the mistake.",
+     "You took responsibility in front of your team, and that took courage.", "pass"),
+    ("affirmation", "I apologised to my team for the mistake.", "Great job!", "revise"),
+    ("affirmation", "I apologised to my team for the mistake.", "I'm so proud of you.", "revise"),
+    ("affirmation", "I apologised to my team for the mistake.", "For once you owned up.", "revise"),
+    ("roll_with_resistance", "This training is pointless.", "The training doesn't feel relevant to your work.",
+     "pass"),
+    ("roll_with_resistance", "This training is pointless.", "It's mandatory, so you have to do it.", "revise"),
+    ("develop_discrepancy", "I want to be fit, but I skip the gym.",
+     "Being fit matters to you, and lately the gym keeps slipping.", "pass"),
+    ("develop_discrepancy", "I want to be fit, but I skip the gym.", "You need to go to the gym.", "revise"),
+    ("emphasize_autonomy", "I can't decide about the job.", "It's your call, and you know best what fits.", "pass"),
+    ("emphasize_autonomy", "I can't decide about the job.", "Suit yourself.", "revise"),
+    ("summary", "The client said: (1) she's tired; (2) she loves her team; (3) she wants a shorter commute.",
+     "You're tired, you love your team, and a shorter commute would make a real difference. What did I miss?",
+     "pass"),
+    ("summary", "The client said: (1) she's tired; (2) she loves her team; (3) she wants a shorter commute.",
+     "You should move closer to work.", "revise"),
+]
+
+
+@pytest.mark.parametrize(("kind", "prompt", "reply", "expected"), CASES)
+def test_cases(kind: str, prompt: str, reply: str, expected: str) -> None:
+    verdict = grade(kind, prompt, reply)
+    assert verdict.verdict == expected, verdict.feedback
+    assert 0 <= verdict.score <= 3
+    assert verdict.feedback and all(isinstance(line, str) and line for line in verdict.feedback)
+    assert verdict.model_answer
+    if expected == "pass":
+        assert verdict.score >= 2
+    else:
+        assert verdict.score <= 1
+
+
+def test_closed_question_feedback_is_specific_and_never_praises() -> None:
+    verdict = grade("open_question", "Did it go well?", "Do you think it went well?")
+    assert verdict.verdict == "revise"
+    assert "'Do you think'" in verdict.feedback[0] or "'Do you'" in verdict.feedback[0]
+    assert not any(word in " ".join(verdict.feedback).lower() for word in ("great", "well done", "nice"))
+
+
+def test_good_reflection_is_not_scolded() -> None:
+    verdict = grade("reflection", "My boss keeps changing the plan.", "The constant changes are wearing you down.")
+    assert verdict.verdict == "pass"
+    assert verdict.feedback[0].startswith(("A strong", "It's a clear"))
+
+
+def test_model_answer_given_is_used() -> None:
+    assert grade("reflection", "I'm tired.", "You're worn out.", ["You're running on empty."]).model_answer == (
+        "You're running on empty."
+    )
+
+
+def test_unknown_kind_raises() -> None:
+    with pytest.raises(ValueError):
+        grade("pick_response", "x", "y")
+    with pytest.raises(ValueError):
+        grade("nonsense", "x", "y")
+
+
+@pytest.mark.parametrize("kind", FREE_TEXT_KINDS)
+@pytest.mark.parametrize("reply", ["", "   \n ", "🙂🙂🙂", "x" * 40_000, "Je ne sais pas quoi faire avec mon équipe."])
+def test_bad_input_is_a_friendly_revise(kind: str, reply: str) -> None:
+    verdict = grade(kind, "I'm not sure what to do about my team.", reply)
+    assert verdict.verdict == "revise"
+    assert verdict.score == 0
+    assert len(verdict.feedback) == 1 and len(verdict.feedback[0]) > 20
+    assert verdict.model_answer
+
+
+def _agreement() -> tuple[float, dict[str, float]]:
+    per: dict[str, list[bool]] = defaultdict(list)
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        per[row["kind"]].append(grade(row["kind"], row["prompt"], row["reply"]).verdict == row["expected"])
+    total = [ok for oks in per.values() for ok in oks]
+    return sum(total) / len(total), {k: sum(v) / len(v) for k, v in per.items()}
+
+
+def test_labelled_replies_cover_every_kind() -> None:
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 200
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row["kind"]] += 1
+    assert set(counts) == set(FREE_TEXT_KINDS)
+    assert min(counts.values()) >= 25
+
+
+def test_agreement_with_labelled_replies() -> None:
+    overall, per_kind = _agreement()
+    assert overall >= 0.92, per_kind
+    assert all(share >= 0.85 for share in per_kind.values()), per_kind
