@@ -30,11 +30,11 @@ OPEN_REQUEST = _rx(
     r"i'd (?:love|like) "
     r"to hear|i'm curious|i wonder)\b)"
 )
-OPEN_WH = _rx(r"^(?:so,? |and |okay,? |ok,? |well,? |now,? )?(what|how|in what ways?|which|where|who|when you)\b")
+OPEN_WH = _rx(r"^(?:so,? |and |okay,? |ok,? |well,? |now,? )?(what|how|in what ways?|which|where|when you)\b")
 CLOSED_WH = _rx(
     r"^(?:so,? |and )?(how (?:many|much|long|old|often|far)|what time|when (?:is|was|will|did|does|"
     r"are|do)|"
-    r"where (?:is|are|do you live))\b"
+    r"where (?:is|are|do you live)|who (?:do|did|is|was|are|were|else))\b"
 )
 LEADING = _rx(
     r"(^(?:so,? |and |but )?(?:don't|doesn't|isn't|aren't|wouldn't|shouldn't|won't|can't|haven't|"
@@ -119,7 +119,10 @@ ARGUE = _rx(
     r"are|works)\b|"
     r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
     r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
-    r"\bnon-negotiable\b|^but\b|\bup to you,? but\b|\bthat's because (?:we|our|the)\b|\bin (?:our|my) "
+    r"\bnon-negotiable\b|^but\b|\b(?:it's|it is|that's|this is|they're|they are) actually\b|\bbacked by\b|"
+    r"\b(?:research|studies|science|the evidence) (?:shows?|says|proves)\b|"
+    r"\bit's (?:been )?proven\b|\bup to you,? but\b|\bthat's because (?:we|our|the)\b|\bin (?:our|"
+    r"my) "
     r"defen[cs]e\b|\bto be fair\b|\b(?:management|they|he|she|your (?:manager|boss|doctor|team)|"
     r"the (?:company|doctor)) "
     r"(?:is|are) right\b|\bthe (?:new|other) \w+ is (?:much |far )?better\b)"
@@ -138,7 +141,8 @@ PERSUADE = _rx(
     r"\byou'd (?:benefit|be surprised)\b|\bit's (?:really )?not that (?:hard|bad|difficult)\b|"
     r"\bimagine how much better\b|\bwhat have you got to lose\b|\bhelps everyone\b|"
     r"\beveryone (?:benefits|needs)\b|"
-    r"\byou'd be (?:mad|crazy|silly|foolish|daft)\b|\bgreat opportunity\b)"
+    r"\byou'd be (?:mad|crazy|silly|foolish|daft)\b|\b(?:won't|don't|can't) know (?:until|unless) you\b|"
+    r"\bgive it a (?:go|chance|try|shot)\b|\bgreat opportunity\b)"
 )
 AUTONOMY = _rx(
     r"(\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |really |ultimately )?"
@@ -148,7 +152,10 @@ AUTONOMY = _rx(
     r"expert|best judge|"
     r"person) (?:who|on|of|to)\b|\bwhatever you (?:decide|choose|pick)\b|\bin your hands\b|"
     r"\byou're (?:free|"
-    r"welcome) to\b|\b(?:no one|nobody) (?:can|else can) (?:make|decide)\b|\byou don't have to\b|"
+    r"welcome) to\b|\b(?:no one|nobody) (?:can|else can) (?:make|decide)\b|"
+    r"\byou don't have to(?: \w+){0,2}\s*(?:[.,;!]|$|\band\b)|\byou don't have to (?:decide|choose|"
+    r"rush|commit|"
+    r"agree|do anything|make)\b|"
     r"\bwhat (?:feels|seems|works) right (?:to|for) you\b|\byou're in (?:charge|control|"
     r"the driving seat)\b|"
     r"\bon your (?:own )?terms\b|\byour (?:own )?(?:pace|way)\b|\bonly you (?:can|know)\b|"

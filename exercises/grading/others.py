@@ -21,7 +21,8 @@ _STRENGTH = re.compile(
     r"determin\w*|honest\w*|effort|patien\w*|resilien\w*|brave\w*|generous|thoughtful|skill\w*|strength|"
     r"dedicat\w*|creative|initiative|managed|handled|learn\w*|grow\w*|built|building|guts|tough|hard work|"
     r"worked|put in|made time|made room|reliab\w*|responsib\w*|integrity|caring|look out|listen\w*|"
-    r"protect\w*|matters?|stick\w*|own\w*|stood up|spoke up|noticed|went back|came back|follow\w* through|prepar\w*)\b",
+    r"protect\w*|matters?|stick\w*|own\w*|saw it through|followed through|set (?:a|your) goal|"
+    r"stood up|spoke up|noticed|went back|came back|follow\w* through|prepar\w*)\b",
     re.I,
 )
 _CLIENT_FOCUS = re.compile(r"\b(you|your|you're|you've|yourself)\b|^(that|it|this)\b", re.I)

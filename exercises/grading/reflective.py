@@ -146,7 +146,7 @@ def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], 
             a.recognisable = False
     elif pushing and not a.good:
         a.issues.append("When someone pushes back, pushing harder usually makes them dig in.")
-    if looks_off_topic(reply, prompt, *answers, min_distinctive=4) and not autonomy:
+    if not reflects and not autonomy and looks_off_topic(reply, prompt, *answers, min_distinctive=4):
         a.issues.append("Stay with what they just said; the reply drifts to another topic.")
     return a
 
