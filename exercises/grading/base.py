@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from exercises.coder import Coding
 from exercises.grading import cues
 from exercises.grading.cues import find, quote
+from exercises.grading.text import swap_person
 
 QUESTION_CODES = frozenset({"open_question", "closed_question"})
 REFLECTION_CODES = frozenset({"simple_reflection", "complex_reflection"})
@@ -56,8 +57,10 @@ def sentence_codes(coding: Coding) -> list[str]:
 def find_new(pattern: re.Pattern[str], reply: str, prompt: str) -> str | None:
     """Like cues.find, but ignore phrases the client used first: quoting them is not the learner's stance."""
     phrase = find(pattern, reply)
-    if phrase and phrase.lower() in prompt.lower():
-        return None
+    if phrase and prompt:
+        low = phrase.lower()
+        if low in prompt.lower() or low in swap_person(prompt).lower():
+            return None
     return phrase
 
 

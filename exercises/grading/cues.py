@@ -146,7 +146,9 @@ PERSUADE = _rx(
 )
 AUTONOMY = _rx(
     r"(\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |really |ultimately )?"
-    r"(?:up to you|your (?:call|choice|decision|life|body|career|team|money|time|business))\b|"
+    r"(?:up to you|your (?:own )?(?:call|choice|decision))\b|\b(?:it's|it is|that's|this is) (?:entirely |really |"
+    r"ultimately |still )?your (?:own )?(?:life|body|career|team|money|time|business|health|family|room|"
+    r"classroom|account|project)\b|"
     r"\byou (?:decide|choose|get to (?:decide|choose|pick|set)|call the shots|set the pace)\b|"
     r"\byou know (?:your|best|what's best|yourself|what works|them|this)\b|\byou're the (?:one|"
     r"expert|best judge|"

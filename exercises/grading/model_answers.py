@@ -8,7 +8,9 @@ from exercises.grading.text import first_clause, swap_person
 
 _PHRASE = re.compile(r"\b(?:the|your|this|that|my|our|a|an)\s+(?:[a-z'-]+\s+){0,2}[a-z'-]+", re.I)
 _AUX = re.compile(r"^(?:do|does|did|is|are|was|were|have|has|will|would|can|could|should)\s+", re.I)
-_STOP_TAIL = frozenset("for to with of at in on about you it".split())
+_STOP_TAIL = frozenset(
+    "for to with of at in on about you it work works worked help go went fit run happen matter suit feel".split()
+)
 
 
 def _topic(prompt: str) -> str:
@@ -28,6 +30,16 @@ def _heard(prompt: str) -> str:
     return said[:1].lower() + said[1:] if said else "this has been on your mind"
 
 
+_POINT = re.compile(r"\(\d+\)\s*([^;()]+)")
+
+
+def _points_heard(prompt: str) -> str:
+    points = [swap_person(p.strip().rstrip(".")) for p in _POINT.findall(prompt) if p.strip()]
+    if len(points) < 2:
+        return _heard(prompt)
+    return ", ".join(points[:-1]) + ", and " + points[-1]
+
+
 def make_model_answer(kind: str, prompt: str) -> str:
     if kind == "open_question":
         return f"What has your experience been with {_topic(prompt)}?"
@@ -45,5 +57,5 @@ def make_model_answer(kind: str, prompt: str) -> str:
     if kind == "emphasize_autonomy":
         return "It's your call, and you know your situation better than anyone."
     if kind == "summary":
-        return f"Let me check I've got this: {heard}, and you're weighing up what to do next. What did I miss?"
+        return f"Let me check I've got this: {_points_heard(prompt)}. What did I miss?"
     return ""

@@ -171,18 +171,30 @@ _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
     "i've": "you've", "i'll": "you'll", "i'd": "you'd", "am": "are", "we": "you", "our": "your",
     "us": "you", "we're": "you're", "we've": "you've", "ours": "yours", "ourselves": "yourselves",
+    "she": "you", "he": "you", "she's": "you're", "he's": "you're", "she'd": "you'd", "he'd": "you'd",
+    "she'll": "you'll", "he'll": "you'll", "his": "your", "him": "you", "herself": "yourself",
+    "himself": "yourself", "they're": "you're", "they've": "you've", "their": "your", "they": "you",
 }
+_HER_AS_OBJECT = frozenset(
+    "nervous anxious uneasy worried happy sad angry tired feel to a the up down off out back in".split()
+)
 
 
 def swap_person(text: str) -> str:
     """Turn the client's first-person words into second person for a reflection ('I've' -> 'you've')."""
     out: list[str] = []
-    for token in normalise(text).split():
+    tokens_ = normalise(text).split()
+    for i, token in enumerate(tokens_):
         core = token.strip(".,!?;:\"'")
         low = core.lower()
         if low in _SWAPS:
             repl = _SWAPS[low]
             token = token.replace(core, repl)
+        elif low == "her":
+            nxt = tokens_[i + 1].strip(".,!?;:").lower() if i + 1 < len(tokens_) else ""
+            token = token.replace(core, "you" if not nxt or nxt in _HER_AS_OBJECT else "your")
+        elif low in ("was", "is", "has", "does") and out and out[-1].lower() == "you":
+            token = token.replace(core, {"was": "were", "is": "are", "has": "have", "does": "do"}[low])
         elif low == "was" and out and out[-1].lower() == "you":
             token = token.replace(core, "were")
         out.append(token)

@@ -124,3 +124,38 @@ def test_agreement_with_labelled_replies() -> None:
     overall, per_kind = _agreement()
     assert overall >= 0.92, per_kind
     assert all(share >= 0.85 for share in per_kind.values()), per_kind
+
+
+GENERATED_PROMPTS = [
+    "Did the new schedule work for you?",
+    "I want to get fit, but I never have time after work.",
+    "I've asked three times and nobody has fixed my account.",
+    "The client said: (1) he's tired; (2) he likes his team; (3) he wants a shorter commute.",
+]
+
+
+@pytest.mark.parametrize("kind", FREE_TEXT_KINDS)
+@pytest.mark.parametrize("prompt", GENERATED_PROMPTS)
+def test_generated_model_answer_passes_its_own_kind(kind: str, prompt: str) -> None:
+    model = grade(kind, prompt, "placeholder").model_answer
+    assert model
+    assert grade(kind, prompt, model).verdict == "pass", model
+
+
+def test_catalogue_model_answers_pass_their_own_kind() -> None:
+    """The drill catalogue's model answers are the grader's reference: each must pass for its kind."""
+    yaml = pytest.importorskip("yaml")
+    files = sorted((Path(__file__).resolve().parents[2] / "exercises" / "data" / "drills").glob("*.yaml"))
+    if not files:
+        pytest.skip("no drill files yet")
+    failures = []
+    for path in files:
+        for drill in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("drills", []):
+            if drill.get("kind") not in FREE_TEXT_KINDS:
+                continue
+            answers = drill.get("model_answers") or []
+            for answer in answers:
+                verdict = grade(drill["kind"], drill["prompt"], answer, answers)
+                if verdict.verdict != "pass":
+                    failures.append((drill["id"], answer, verdict.feedback))
+    assert not failures, failures
