@@ -15,7 +15,6 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -105,7 +104,9 @@ class Outbox:
         self.max_rate_limit_waits = max_rate_limit_waits
         self.claim_every = claim_every
         self.pace = PACE if pace is None else pace
-        self._slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
+        self.delivered = 0
+        self._inflight: set[asyncio.Task[bool]] = set()
         self._next_slot: dict[tuple[str, str, str], float] = {}
         self._blocked_until: dict[str, float] = {}
 
@@ -117,26 +118,42 @@ class Outbox:
                 raise
 
     async def run(self) -> None:
-        """Deliver until cancelled; survives Redis outages by retrying."""
+        """Deliver until cancelled; survives Redis outages by retrying. Cancelling leaves in-flight entries
+        pending, so another consumer reclaims them."""
         last_claim = 0.0
-        while True:
-            try:
-                await self.ensure_group()
-                while True:
-                    if time.monotonic() - last_claim >= self.claim_every:
-                        last_claim = time.monotonic()
-                        await self.reclaim()
-                    await self.read_once()
-            except (RedisError, OSError):
-                log.warning("outbox: redis unavailable, retrying", exc_info=True)
-                await asyncio.sleep(1.0)
+        try:
+            while True:
+                try:
+                    await self.ensure_group()
+                    while True:
+                        if time.monotonic() - last_claim >= self.claim_every:
+                            last_claim = time.monotonic()
+                            await self.reclaim()
+                        await self.read_once()
+                except (RedisError, OSError):
+                    log.warning("outbox: redis unavailable, retrying", exc_info=True)
+                    await asyncio.sleep(1.0)
+        finally:
+            for task in self._inflight:
+                task.cancel()
 
     async def read_once(self, block_ms: int | None = None) -> int:
-        """Read and deliver new entries; the number delivered."""
-        response = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=self.batch,
+        """Read as many new entries as there are free delivery slots and start delivering them; the number read.
+
+        Deliveries run in the background so one slow or rate-limited post never holds up the rest.
+        """
+        free = self.concurrency - len(self._inflight)
+        if free <= 0:
+            await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+            return 0
+        response = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=min(free, self.batch),
                                                block=self.block_ms if block_ms is None else block_ms)
         entries = [entry for _, stream_entries in response or [] for entry in stream_entries]
-        return await self._deliver_all(entries)
+        for entry_id, fields in entries:
+            task = asyncio.create_task(self._guarded(entry_id, fields))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+        return len(entries)
 
     async def reclaim(self) -> int:
         """Take over entries pending longer than `min_idle_ms` (their consumer died or failed) and deliver them."""
@@ -150,31 +167,30 @@ class Outbox:
                 if not fields:  # trimmed away before anyone delivered it
                     log.error("outbox entry %s vanished before delivery", entry_id)
                     await self.redis.xack(STREAM, GROUP, entry_id)
-            delivered += await self._deliver_all(live)
+            results = await asyncio.gather(*(self._guarded(entry_id, fields) for entry_id, fields in live))
+            delivered += sum(results)
             if cursor in ("0-0", b"0-0") or not entries:
                 return delivered
 
     async def drain(self, idle_rounds: int = 2) -> int:
         """Deliver until the stream has nothing new for `idle_rounds` reads (tests and the benchmark)."""
         await self.ensure_group()
-        total, idle = 0, 0
+        before, idle = self.delivered, 0
         while idle < idle_rounds:
             got = await self.read_once(block_ms=50)
-            total += got
-            idle = idle + 1 if got == 0 else 0
-        return total
-
-    async def _deliver_all(self, entries: Iterable[tuple[str, dict[str, str]]]) -> int:
-        results = await asyncio.gather(*(self._guarded(entry_id, fields) for entry_id, fields in entries))
-        return sum(results)
+            idle = idle + 1 if got == 0 and not self._inflight else 0
+            if got == 0 and self._inflight:
+                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+        return self.delivered - before
 
     async def _guarded(self, entry_id: str, fields: dict[str, str]) -> bool:
-        async with self._slots:
-            try:
-                return await self.deliver(entry_id, fields)
-            except (RedisError, OSError):
-                log.warning("outbox: redis error delivering %s; it stays pending", entry_id, exc_info=True)
-                return False
+        try:
+            sent = await self.deliver(entry_id, fields)
+        except (RedisError, OSError):
+            log.warning("outbox: redis error delivering %s; it stays pending", entry_id, exc_info=True)
+            return False
+        self.delivered += sent
+        return sent
 
     async def deliver(self, entry_id: str, fields: dict[str, str]) -> bool:
         """Deliver one entry; True when it was sent (or had been) and is acknowledged."""

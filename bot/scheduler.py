@@ -102,6 +102,7 @@ class Scheduler:
         self._tasks: list[asyncio.Task[None]] = []
         self._changed = asyncio.Event()
         self._rebuilding = asyncio.Lock()
+        self._firing = asyncio.Semaphore(32)
 
     # --- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -254,17 +255,23 @@ class Scheduler:
 
     async def catch_up(self) -> int:
         """Fire each schedule's most recent due time if it is within the grace window; log older misses."""
-        fired = 0
         now = self.clock.now()
-        for plan in await self.plans():
+
+        async def one(plan: Plan) -> bool:
             due = last_fire(now, plan.at, plan.tz, plan.days)
             if plan.not_before is not None and due < plan.not_before:
-                continue
+                return False
             if now - due <= self.grace:
-                fired += await self.fire(plan.key, due)
-            elif not await self.redis.exists(self.fired_key(plan.key, due, plan.tz)):
+                return await self.fire(plan.key, due)
+            if not await self.redis.exists(self.fired_key(plan.key, due, plan.tz)):
                 log.warning("scheduler: %s was due %s, %s ago (grace %s): skipped", plan.key, due.isoformat(),
                             now - due, self.grace)
+            return False
+
+        plans = await self.plans()
+        fired = 0
+        for start in range(0, len(plans), 200):
+            fired += sum(await asyncio.gather(*(one(plan) for plan in plans[start:start + 200])))
         return fired
 
     # --- firing ---------------------------------------------------------------------------------
@@ -277,6 +284,10 @@ class Scheduler:
 
         Callable directly (tests, catch-up): the SET NX claim per local date makes repeats harmless.
         """
+        async with self._firing:  # 10,000 reminders due in one minute must not open 10,000 connections
+            return await self._fire(key, due)
+
+    async def _fire(self, key: str, due: datetime) -> bool:
         late = self.clock.now() - due
         if late > self.grace:
             log.warning("scheduler: %s due %s is %s late (grace %s): skipped", key, due.isoformat(), late, self.grace)

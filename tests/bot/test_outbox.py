@@ -72,13 +72,13 @@ async def test_rate_limited_waits_and_retries(oars, redis, platform) -> None:
 
 async def test_a_failed_send_stays_pending_and_is_reclaimed(oars, redis, platform) -> None:
     platform.fail = 1
-    one, two = _outbox(oars, "a", min_idle_ms=100), _outbox(oars, "b", min_idle_ms=100)
+    one, two = _outbox(oars, "a", min_idle_ms=600), _outbox(oars, "b", min_idle_ms=600)
     await one.ensure_group()
     await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
     assert await one.drain() == 0
     assert await _pending(redis) == 1 and platform.sent == []
     assert await two.reclaim() == 0  # not idle long enough yet
-    await asyncio.sleep(0.15)
+    await asyncio.sleep(0.65)
     assert await two.reclaim() == 1
     assert len(platform.sent) == 1 and await _pending(redis) == 0
     assert await redis.hlen(ATTEMPTS) == 0
