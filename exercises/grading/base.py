@@ -17,7 +17,9 @@ ADVICE_MODAL = re.compile(
     r"((?<!what )\byou (?:should|ought to|must|need to|have to|had better|gotta|'ve got to|just need to)\b|"
     r"\byou'd (?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"
     r"\bi (?:recommend|suggest|'d recommend|'d suggest|would suggest|would recommend|think you should)\b|"
-    r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b)",
+    r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b|"
+    r"\bit's time (?:to|for "
+    r"you to|you)\b|\bmaybe you (?:could|should|can|need|might)\b)",
     re.IGNORECASE,
 )
 _UNDERSTAND_ONLY = re.compile(

@@ -57,7 +57,9 @@ DISGUISED_ADVICE_Q = _rx(
     r"\bwouldn't it be (?:better|easier)\b|\bhave you ever thought of\b)"
 )
 DOUBLE_Q = _rx(
-    r"\?.*\w.*\?|\b(?:and|or)\s+(?:(?:what|how|why|when|where|who)\s+(?:do|does|did|would|will|can|"
+    r"\?.*\w.*\?|\b(?:and|or)\s+(?:what's|how's|why's|where's|who's)\s+\w+ing\b|"
+    r"\b(?:and|or)\s+(?:what|how|why)\s+(?:\w+\s+)?(?:you|your)\b.*\?$|\b(?:and|or)\s+(?:(?:what|"
+    r"how|why|when|where|who)\s+(?:do|does|did|would|will|can|"
     r"could|are|"
     r"is|was|were|have|has|should|might)\s+(?:you|they|we|it|things|he|she|your)|(?:do|did|are|is|"
     r"can|would|"
@@ -74,10 +76,16 @@ ADVICE = _rx(
     r"remember to|don't|do|get|put|give|keep|ask|write|book|set|cut|quit|focus|think about|consider)\b|"
     r"\bthe (?:best|smart|sensible) thing (?:is|would be)\b|\bit would be (?:better|best|wise)\b|"
     r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b|"
-    r"\bjust (?:try|do|start|stop|ask|tell|go|get)\b)"
+    r"\bjust (?:try|do|start|stop|ask|tell|go|get)\b|\bit's time (?:to|for you to|you)\b|"
+    r"\bmaybe you (?:could|"
+    r"should|can|need|might)\b|\byou (?:could|might) (?:always |just )?(?:try|consider|look into)\b)"
 )
 REASSURE = _rx(
-    r"(\bdon't worry\b|\bit'?ll (?:all )?(?:be|work out)\b|\bit will (?:all )?(?:be|work out)\b|"
+    r"(\bdon't worry\b|\byou're not (?:a |an )?(?:failure|bad|stupid|useless|idiot)\b|"
+    r"\byou're doing (?:great|fine|"
+    r"well|brilliantly|amazing)\b|\byou (?:just )?haven't found\b|\bthe right one\b|"
+    r"\bonly a matter of time\b|"
+    r"\byou'll get there\b|\bit'?ll (?:all )?(?:be|work out)\b|\bit will (?:all )?(?:be|work out)\b|"
     r"\beverything (?:will|is going to)\b|\byou'll be (?:fine|ok|okay|great)\b|\bi'm sure (?:it|"
     r"you|they)\b|"
     r"\bno need to (?:worry|be)\b|\bit's not (?:that|so) bad\b|\blook on the bright side\b|"
@@ -94,7 +102,8 @@ SELF_DISCLOSURE = _rx(
     r"was|had))"
 )
 JUDGEMENT = _rx(
-    r"(\byou're (?:using|doing|reading|holding) (?:it|this|that) wrong\b|"
+    r"(\byou're (?:using|doing|reading|holding) (?:it|this|that) wrong\b|\bthe (?:problem|issue|trouble) is "
+    r"(?:that )?you\b|\byou give up too\b|"
     r"\byou're (?:just )?(?:wrong|overreacting|being (?:silly|dramatic|unreasonable|lazy|difficult|"
     r"childish)|lazy|"
     r"in denial|kidding yourself|making excuses|just making|too sensitive)\b|\bthat's (?:not true|"
@@ -119,7 +128,10 @@ ARGUE = _rx(
     r"are|works)\b|"
     r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
     r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
-    r"\bnon-negotiable\b|^but\b|\b(?:it's|it is|that's|this is|they're|they are) actually\b|\bbacked by\b|"
+    r"\bnon-negotiable\b|^but\b|\bthat's not (?:fair|right|true)\b|\b(?:i'm|we're) not like\b|"
+    r"\bi can assure you\b|"
+    r"\bour (?:company|product|team|service) is (?:different|better)\b|\b(?:it's|it is|that's|"
+    r"this is|they're|they are) actually\b|\bbacked by\b|"
     r"\b(?:research|studies|science|the evidence) (?:shows?|says|proves)\b|"
     r"\bit's (?:been )?proven\b|\bup to you,? but\b|\bthat's because (?:we|our|the)\b|\bin (?:our|"
     r"my) "
@@ -146,7 +158,8 @@ PERSUADE = _rx(
 )
 AUTONOMY = _rx(
     r"(\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |really |ultimately )?"
-    r"(?:up to you|your (?:own )?(?:call|choice|decision))\b|\b(?:it's|it is|that's|this is) (?:entirely |really |"
+    r"(?:up to you|your (?:own )?(?:call|choice|decision))\b|\b(?:it's|it is|that's|"
+    r"this is) (?:entirely |really |"
     r"ultimately |still )?your (?:own )?(?:life|body|career|team|money|time|business|health|family|room|"
     r"classroom|account|project)\b|"
     r"\byou (?:decide|choose|get to (?:decide|choose|pick|set)|call the shots|set the pace)\b|"
@@ -176,8 +189,10 @@ SARCASM = _rx(
     r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b)"
 )
 GENERIC_PRAISE = _rx(
-    r"^((?:great|good|nice|awesome|amazing|excellent|fantastic|brilliant|super|perfect|wonderful)"
-    r"(?: job| work| stuff| one)?|well done|good for you|way to go|bravo|you rock|you're (?:the best|"
+    r"^((?:wow,? )?(?:great|good|nice|awesome|amazing|excellent|fantastic|brilliant|super|perfect|"
+    r"wonderful|cool)"
+    r"(?: job| work| stuff| one)?|well done|good (?:for|on) you|way to go|congrat\w*|kudos|bravo|"
+    r"you rock|you're (?:the best|"
     r"amazing|awesome|great|a star|a legend|brilliant))\b"
 )
 I_CENTRED = _rx(
@@ -217,7 +232,8 @@ ADDED_MEANING = _rx(
     r"\balmost\b|\bsafer\b|\bso much (?:of|work|effort)\b)"
 )
 FEELING = _rx(
-    r"\b(frustrat\w*|worr\w*|afraid|scar\w*|anxious|anxiety|hurt\w*|angr\w*|anger|reliev\w*|relief|"
+    r"\b(frustrat\w*|drain\w*|killing (?:me|you)|wear(?:ing)? (?:you|me) (?:down|out)|worr\w*|"
+    r"afraid|scar\w*|anxious|anxiety|hurt\w*|angr\w*|anger|reliev\w*|relief|"
     r"proud|"
     r"lonely|alone|exhaust\w*|overwhelm\w*|stress\w*|disappoint\w*|embarrass\w*|guilt\w*|asham\w*|"
     r"nervous|"

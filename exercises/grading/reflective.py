@@ -11,6 +11,7 @@ from exercises.grading.base import (
     QUESTION_CODES,
     REFLECTION_CODES,
     Assessment,
+    find_new,
     is_question,
     mi_inconsistent,
     sentence_codes,
@@ -20,6 +21,8 @@ from exercises.grading.cues import find, quote
 from exercises.grading.text import GENERIC, content_stems, looks_off_topic, overlap, parrot_ratio, stem
 
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
+_YOU_WORD = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
+_TWO_CLAUSES = re.compile(r"\w[^.;]{12,},\s*(?:and|but|while|yet)\s+\w[^.;]{8,}", re.I)
 _YOU = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b|^(it|that|this|sounds|seems|so)\b", re.I)
 
 
@@ -35,20 +38,25 @@ def _reflective(reply: str, coding: Coding, prompt: str = "") -> bool:
 
 
 def _added_meaning(prompt: str, reply: str, coding: Coding) -> list[str]:
-    """Reasons the reply goes beyond the client's words (what makes a reflection complex)."""
+    """Reasons the reply goes beyond the client's words (what makes a reflection complex).
+
+    A cue the client used first ('I feel like…') is their meaning, not an addition, so it does not count.
+    """
     reasons: list[str] = []
-    amb = find(cues.AMBIVALENCE, reply)
+    amb = find_new(cues.AMBIVALENCE, reply, prompt)
     if amb and amb.lower() not in ("still",):
         reasons.append(f"{quote(amb)} holds both sides of what they feel")
     feel = find(cues.FEELING, reply)
     if feel and not (overlap(feel, prompt)[0]):
         reasons.append(f"naming {quote(feel)} puts words to a feeling they hadn't named")
-    meaning = find(cues.ADDED_MEANING, reply)
+    meaning = find_new(cues.ADDED_MEANING, reply, prompt)
     if meaning:
         reasons.append(f"{quote(meaning)} offers a guess at what lies underneath")
-    value = find(cues.VALUES, reply)
+    value = find_new(cues.VALUES, reply, prompt)
     if value and not reasons:
         reasons.append(f"{quote(value)} links it to what matters to them")
+    if not reasons and _TWO_CLAUSES.search(reply) and parrot_ratio(reply, prompt) < 0.5:
+        reasons.append("it puts two sides of their experience next to each other")
     if not reasons and any(c == "complex_reflection" and p >= 0.35 for _, c, p in coding.sentences):
         reasons.append("it goes a step beyond their words")
     return reasons
@@ -126,7 +134,7 @@ def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], 
         if autonomy:
             a.good.append(f"{quote(autonomy)} hands the choice back to them, which lowers the pressure.")
             a.strong = True
-        if reflects or (_YOU.search(reply) and not is_question(reply)):
+        if reflects or (_YOU_WORD.search(reply) and not is_question(reply)):
             a.good.insert(0, "You acknowledge their view instead of arguing with it.")
             a.strong = True
         if asks and not a.good:
@@ -146,7 +154,8 @@ def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], 
             a.recognisable = False
     elif pushing and not a.good:
         a.issues.append("When someone pushes back, pushing harder usually makes them dig in.")
-    if not reflects and not autonomy and looks_off_topic(reply, prompt, *answers, min_distinctive=4):
+    if (not reflects and not autonomy and not _YOU.search(reply)
+            and looks_off_topic(reply, prompt, *answers, min_distinctive=4)):
         a.issues.append("Stay with what they just said; the reply drifts to another topic.")
     return a
 

@@ -32,7 +32,9 @@ GENERIC = frozenset(
     day days week weeks moment part sense look looking see seeing work working help helping hard easy good
     bad better worse best worst different change changes changed stuff people person point happy like
     kind sort whole overall shaping shape weighing decide decision life going come coming take taking
-    give giving talk talking hear share sharing bring focus""".split()
+    give giving talk talking hear share sharing bring focus night nights lately recently morning mornings
+    evening evenings today tonight weekend weekends year years month months cut drop add keep start stop
+    try use put handle deal manage cope improve lose find found finding whole set move""".split()
 )
 # A small, hand-picked set of near-synonyms so an on-topic rewrite in other words is not called off-topic.
 _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
@@ -46,9 +48,10 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "drink drinking alcohol beer wine",
         "smoke smoking cigarette cigarettes nicotine vape",
         "exercise gym workout walk walking run running fitness active",
-        "sleep sleeping rest bed bedtime",
+        "sleep sleeping slept rest bed bedtime insomnia awake",
         "tired exhausted wiped drained worn knackered shattered fatigued weary",
         "meeting call session workshop",
+        "workload load busy swamped overloaded capacity",
         "schedule timetable rota calendar hours shift shifts",
         "home house flat place mortgage live",
         "commute travel journey drive driving train",
