@@ -150,7 +150,7 @@ class Outbox:
                                                block=self.block_ms if block_ms is None else block_ms)
         entries = [entry for _, stream_entries in response or [] for entry in stream_entries]
         for entry_id, fields in entries:
-            task = asyncio.create_task(self._guarded(entry_id, fields))
+            task = asyncio.create_task(self._guarded(entry_id, fields, fresh=True))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
         return len(entries)
@@ -183,19 +183,22 @@ class Outbox:
                 await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
         return self.delivered - before
 
-    async def _guarded(self, entry_id: str, fields: dict[str, str]) -> bool:
+    async def _guarded(self, entry_id: str, fields: dict[str, str], fresh: bool = False) -> bool:
         try:
-            sent = await self.deliver(entry_id, fields)
+            sent = await self.deliver(entry_id, fields, fresh)
         except (RedisError, OSError):
             log.warning("outbox: redis error delivering %s; it stays pending", entry_id, exc_info=True)
             return False
         self.delivered += sent
         return sent
 
-    async def deliver(self, entry_id: str, fields: dict[str, str]) -> bool:
-        """Deliver one entry; True when it was sent (or had been) and is acknowledged."""
+    async def deliver(self, entry_id: str, fields: dict[str, str], fresh: bool = False) -> bool:
+        """Deliver one entry; True when it was sent (or had been) and is acknowledged.
+
+        `fresh`: first delivery of the entry, so it cannot have been sent before (skips the marker check).
+        """
         sent_key = f"oars:sent:{entry_id}"
-        if await self.redis.exists(sent_key):
+        if not fresh and await self.redis.exists(sent_key):
             await self._ack(entry_id)
             return True
         item = OutboxItem.from_fields(fields)
@@ -212,11 +215,10 @@ class Outbox:
         except Exception as err:  # any platform failure: leave pending, retried after min_idle_ms
             log.warning("outbox: sending %s failed: %s", entry_id, err, exc_info=True)
             return await self._failed(entry_id, item, str(err))
-        await self.redis.set(sent_key, message_id or "1", ex=SENT_TTL)
         if drill_id and message_id:
             await self.engine.remember_channel_post(item.platform, item.workspace, item.channel, message_id,
                                                     drill_id)
-        await self._ack(entry_id)
+        await self._ack(entry_id, sent_key, message_id or "1")
         return True
 
     async def _build(self, item: OutboxItem) -> tuple[Target, Reply, str] | None:
@@ -225,8 +227,8 @@ class Outbox:
             reply = await self.engine.member_drill(member)
             if reply is None:
                 return None
-            profile = await self.engine.store.profile(member)
-            return Target(item.platform, item.workspace, profile.dm_channel or "", user=member.user), reply, ""
+            channel = item.channel or (await self.engine.store.profile(member)).dm_channel
+            return Target(item.platform, item.workspace, channel or "", user=member.user), reply, ""
         reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())
         return Target(item.platform, item.workspace, item.channel), reply, drill.id
 
@@ -260,8 +262,11 @@ class Outbox:
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def _ack(self, entry_id: str) -> None:
+    async def _ack(self, entry_id: str, sent_key: str = "", message_id: str = "") -> None:
+        """Acknowledge, in one MULTI with the sent marker when there is one."""
         async with self.redis.pipeline(transaction=True) as pipe:
+            if sent_key:
+                pipe.set(sent_key, message_id, ex=SENT_TTL)
             pipe.xack(STREAM, GROUP, entry_id)
             pipe.hdel(ATTEMPTS, entry_id)
             await pipe.execute()
