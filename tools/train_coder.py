@@ -1,6 +1,6 @@
 """Train the MI coder and export its weights to exercises/data/coder_model.json.
 
-    python tools/train_coder.py [--annomi PATH] [--out PATH] [--all]
+    python tools/train_coder.py [--annomi PATH] [--out PATH] [--all] [--cv]
 
 Uses scikit-learn at training time only: the runtime scores the exported matrix with numpy.
 By default the held-out example groups (and the AnnoMI dev transcripts) are left out of training so
@@ -73,13 +73,45 @@ def export(clf: LogisticRegression, out: Path, meta: dict[str, object]) -> None:
     out.write_text(json.dumps(payload), encoding="utf-8")
 
 
+def cross_validate(examples: list[Example], c: float, folds: int = 5) -> None:
+    """Group k-fold on our own examples (whole scenarios held out), scored through the real runtime path."""
+    import tempfile
+    import zlib
+
+    import exercises.coder as coder
+    from bench.bench_coder import coder_metrics
+    from exercises.coder.scorer import Model
+
+    keys = ("main_f1", "open_closed_f1", "simple_complex_f1", "exact_13")
+    rows = []
+    original = coder.load_model
+    try:
+        for k in range(folds):
+            train = [e for e in examples if zlib.crc32(e.group.encode("utf-8")) % folds != k]
+            dev = [e for e in examples if zlib.crc32(e.group.encode("utf-8")) % folds == k]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "model.json"
+                export(fit(train, c), path, {})
+                model = Model.from_json(path.read_text(encoding="utf-8"))
+            coder.load_model = lambda model=model: model  # type: ignore[assignment]
+            rows.append(coder_metrics(dev))
+            print(f"fold {k} (n={len(dev)}): " + ", ".join(f"{key} {rows[-1][key]:.3f}" for key in keys))
+    finally:
+        coder.load_model = original
+    print("mean: " + ", ".join(f"{key} {sum(r[key] for r in rows) / len(rows):.3f}" for key in keys))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annomi", type=Path, default=DEFAULT_ANNOMI, help="AnnoMI training CSV")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--all", action="store_true", help="also train on the held-out groups")
     parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation strength")
+    parser.add_argument("--cv", action="store_true", help="report 5-fold group cross-validation and exit")
     args = parser.parse_args(argv)
+    if args.cv:
+        cross_validate(load_examples(), args.c)
+        return 0
 
     own = load_examples()
     own_train, own_dev = split_examples(own)
