@@ -6,12 +6,17 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core: set before numpy is imported
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -101,8 +106,22 @@ def load_time(rounds: int = 3) -> float:
     return statistics.median(times)
 
 
+def cold_start(rounds: int = 3) -> float:
+    """Median seconds for a fresh interpreter to import the coder and code one utterance (numpy included)."""
+    snippet = ("import time; t = time.perf_counter(); from exercises.coder import code; code('Hello there.'); "
+               "print(time.perf_counter() - t)")
+    times = []
+    for _ in range(rounds):
+        out = subprocess.run([sys.executable, "-c", snippet], cwd=ROOT, capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times)
+
+
 def main() -> None:
-    print(f"model load: {load_time() * 1000:.0f} ms (median of 3); file "
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    print(f"model load: {load_time() * 1000:.0f} ms to decode the weights (median of 3); cold start "
+          f"(fresh process: imports + load + first code()) {cold_start() * 1000:.0f} ms; file "
           f"{(ROOT / 'exercises' / 'data' / MODEL_FILE).stat().st_size / 1e6:.2f} MB")
     if DEFAULT_ANNOMI.exists():
         _, dev = load_annomi(DEFAULT_ANNOMI)
@@ -124,8 +143,18 @@ def main() -> None:
     else:
         print(f"graded replies not found: {GRADED}")
     p50, p99 = latency([e.text for e in examples])
-    print(f"latency per utterance (median of 3 runs, {len(examples)} utterances): p50 {p50:.2f} ms, "
-          f"p99 {p99:.2f} ms")
+    print(f"coder latency per utterance (median of 3 runs, {len(examples)} utterances, one core): "
+          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    if GRADED.exists():
+        rows = [json.loads(line) for line in GRADED.read_text(encoding="utf-8").splitlines() if line.strip()]
+        times = []
+        for row in rows:
+            start = time.perf_counter()
+            grade(row["kind"], row["prompt"], row["reply"])
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        print(f"grader latency per reply ({len(rows)} replies): p50 {times[len(times) // 2]:.2f} ms, "
+              f"p99 {times[int(len(times) * 0.99)]:.2f} ms")
 
 
 if __name__ == "__main__":
