@@ -39,6 +39,19 @@ _PERMISSION = re.compile(
     r"(?:ok|okay|alright|all right) (?:if|to)\b|^(?:may|can|could) i (?:share|offer|suggest|tell|ask|give|add)"
     r"|^do you mind if\b|^would you (?:like|be (?:open|willing|ok|okay)) (?:me to|to hear|to look|if i)"
 )
+_WHY_ADVICE = re.compile(
+    r"^(?:and |so |well,? )?why (?:don't|not|wouldn't) you (?:just )?(?:try|ask|go|talk|call|take|use|get|tell(?! me)|"
+    r"start|stop|give|have|see|book|write|speak|look|join|put|make|let|set)\b|^why not\b"
+)
+_BUT_ADVICE = re.compile(
+    r",? but (?:honestly,? |really,? |i think )?you (?:should|need to|have to|must|ought to|'d better)\b"
+)
+_AUTONOMY = re.compile(
+    r"^(?:and |so |but |well,? |look,? |honestly,? )?(?:it's |that's |it is |this is )?(?:entirely |totally |"
+    r"completely |really |ultimately |still )?(?:your (?:own )?(?:call|choice|decision)|up to you)\b"
+    r"|\b(?:it's|that's|it is|this is) (?:entirely |totally |completely |really |ultimately |still )?"
+    r"(?:your (?:own )?(?:call|choice|decision)|up to you)\b"
+)
 
 
 def apply_rules(sentence: str, ranked: list[tuple[str, float]]) -> tuple[str, float]:
@@ -53,8 +66,12 @@ def apply_rules(sentence: str, ranked: list[tuple[str, float]]) -> tuple[str, fl
 
     if _PERMISSION.search(low) and is_q:
         return "seek_collaboration", max(p, probs.get("seek_collaboration", 0.0), 0.85)
+    if _WHY_ADVICE.search(low) or _BUT_ADVICE.search(low):
+        return "advise", max(probs.get("advise", 0.0), 0.8)
     if _JUDGING_WHY.search(low) and top not in ("open_question",):
         return top, p
+    if not is_q and _AUTONOMY.search(low) and ", but" not in low and top not in ("advise", "confront"):
+        return "emphasize_autonomy", max(probs.get("emphasize_autonomy", 0.0), 0.8)
     if _OPEN_REQUEST.search(low) and top != "seek_collaboration":
         return "open_question", max(probs.get("open_question", 0.0), 0.9)
     if is_q:

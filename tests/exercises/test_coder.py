@@ -76,3 +76,17 @@ def test_as_dict_shape() -> None:
     data = Coding("other", 1.0, (("Hi.", "other", 1.0),)).as_dict()
     assert data == {"code": "other", "confidence": 1.0,
                     "sentences": [{"text": "Hi.", "code": "other", "confidence": 1.0}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Why don't you try the app?", "advise"),
+        ("It's up to you, but you should go.", "advise"),
+        ("Your call.", "emphasize_autonomy"),
+        ("Would it be okay if I shared an idea?", "seek_collaboration"),
+        ("Can you tell me about your week?", "open_question"),
+    ],
+)
+def test_near_certain_rules(text: str, expected: str) -> None:
+    assert code(text).code == expected
