@@ -151,7 +151,7 @@ PERSUADE = _rx(
     r"(\btrust me\b|\bit's for your own good\b|\bit's (?:really )?(?:good|worth it|important) for you\b|"
     r"\byou'll see\b|\bonce you (?:try|start)\b|\bthink (?:about|of) how (?:much|good)\b|\bbelieve me\b|"
     r"\byou'd (?:benefit|be surprised)\b|\bit's (?:really |actually |honestly )?not (?:that|so|"
-    r"very|too) \w+\b|"
+    r"very|too) (?!you|i\b|we\b|they|he\b|she\b|it\b|your|about)\w+\b|"
     r"\bonce you (?:get|try|start|see|give)\b|\b(?:other|most|lots of|many|plenty of) (?:teams|"
     r"people|customers|"
     r"companies|clients|parents|students|managers|users|folks)\b[^.]*\b(?:use|do|manage|love|find|"

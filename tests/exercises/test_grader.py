@@ -25,6 +25,8 @@ CASES: list[tuple[str, str, str, str]] = [
     ("open_question", "Did the new rota work for you?", "What are your hobbies outside work?", "revise"),
     ("reflection", "Nobody ever replies to my tickets.", "You feel ignored when your tickets go unanswered.", "pass"),
     ("reflection", "Nobody ever replies to my tickets.", "You feel ignored?", "revise"),
+    ("complex_reflection", "I keep missing the gym.", "It's not that you don't care; it's that you're exhausted.",
+     "pass"),
     ("reflection", "Nobody ever replies to my tickets.", "You should phone them instead.", "revise"),
     ("reflection", "Nobody ever replies to my tickets.", "Don't worry, it'll get sorted.", "revise"),
     ("complex_reflection", "I want to quit, but I need the money.",
