@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from exercises.coder import Coding
+from exercises.coder.features import split_sentences
 from exercises.grading import cues
 from exercises.grading.cues import find, quote
 from exercises.grading.text import swap_person
@@ -58,7 +59,11 @@ def sentence_codes(coding: Coding) -> list[str]:
 
 def find_new(pattern: re.Pattern[str], reply: str, prompt: str) -> str | None:
     """Like cues.find, but ignore phrases the client used first: quoting them is not the learner's stance."""
-    phrase = find(pattern, reply)
+    phrase = None
+    for sentence in split_sentences(reply) or [reply]:
+        phrase = find(pattern, sentence)
+        if phrase:
+            break
     if phrase and prompt:
         low = phrase.lower()
         if low in prompt.lower() or low in swap_person(prompt).lower():
@@ -109,7 +114,13 @@ def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_impera
 
 def statement_checks(reply: str, a: Assessment, prompt: str = "", *, allow_question: bool = False) -> None:
     """Problems that stop a reply working as a reflection-style statement."""
-    if not allow_question and is_question(reply):
+    asks = find(cues.CLOSED_OPENER, reply) or find(cues.OPEN_WH, reply) or find(cues.NEUTRAL_WHY, reply)
+    if not allow_question and is_question(reply) and asks:
+        a.issues.append(
+            f"It opens with {quote(asks)}, so it's a question rather than a reflection. A reflection says back "
+            "what you heard as a statement, so the person feels understood before being asked anything."
+        )
+    elif not allow_question and is_question(reply):
         a.issues.append(
             "It ends with a question mark, so it lands as a question. Say it as a statement, with your "
             "voice going down at the end: reflections work best when they don't ask for a yes or no."

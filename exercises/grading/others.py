@@ -126,14 +126,16 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
             "It ends with a 'why' question, which asks them to justify themselves. Close with an invitation "
             "such as 'What did I miss?' instead."
         )
-    if n_words < 12:
+    if questions_only:
+        pass
+    elif n_words < 12:
         a.issues.append("It's too short to be a summary. Gather two or three of the things they told you.")
     elif n_words > 170:
         a.issues.append("It's long for a summary. Keep the two or three points that matter most, in about "
                         "three sentences, so it's easy to take in.")
     need = min(2, len(points)) if points else 0
     clauses = len(re.findall(r"[,;.]|\band\b|\bbut\b", reply))
-    if points and len(covered) < need and not (covered and clauses >= 3):
+    if points and len(covered) < need and not (covered and clauses >= 3) and not questions_only:
         a.issues.append(
             "It picks up only one of the things they said. A summary gathers several points, so they hear "
             "the whole picture."

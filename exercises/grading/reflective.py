@@ -109,7 +109,8 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
         else:
             a.good.append("It's a clear reflection that shows you were listening.")
             a.strong = True
-    elif not a.good and _reflective(reply, coding, prompt) and not find(cues.JUDGEMENT, reply):
+    elif (not a.good and not is_question(reply) and _reflective(reply, coding, prompt)
+          and not find(cues.JUDGEMENT, reply)):
         a.good.insert(0, "You're responding to what they said, which is the right place to start.")
     return a
 
