@@ -121,12 +121,19 @@ class Scheduler:
 
     async def abandon(self) -> None:
         """Stop everything without releasing the lease: what a crash looks like to the other processes."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self._tasks = []
+        tasks, self._tasks = self._tasks, []
+        for _ in range(3):  # a task may swallow one cancellation inside a library call: ask again
+            pending = [task for task in tasks if not task.done()]
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=2.0)
+        for task in tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                log.error("scheduler task %s failed", task.get_name(), exc_info=task.exception())
+            elif not task.done():
+                log.error("scheduler task %s ignored cancellation", task.get_name())
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
         self._aps = None
@@ -185,7 +192,8 @@ class Scheduler:
     async def _rebuild_loop(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout=self.rebuild_every)
+                async with asyncio.timeout(self.rebuild_every):  # unlike 3.11's wait_for, never eats a cancel
+                    await self._changed.wait()
             self._changed.clear()
             try:
                 await self.rebuild()
