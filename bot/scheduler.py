@@ -264,6 +264,7 @@ class Scheduler:
     async def catch_up(self) -> int:
         """Fire each schedule's most recent due time if it is within the grace window; log older misses."""
         now = self.clock.now()
+        missed: list[str] = []
 
         async def one(plan: Plan) -> bool:
             due = last_fire(now, plan.at, plan.tz, plan.days)
@@ -272,14 +273,17 @@ class Scheduler:
             if now - due <= self.grace:
                 return await self.fire(plan.key, due)
             if not await self.redis.exists(self.fired_key(plan.key, due, plan.tz)):
-                log.warning("scheduler: %s was due %s, %s ago (grace %s): skipped", plan.key, due.isoformat(),
-                            now - due, self.grace)
+                log.debug("scheduler: %s was due %s, %s ago: skipped", plan.key, due.isoformat(), now - due)
+                missed.append(plan.key)
             return False
 
         plans = await self.plans()
         fired = 0
         for start in range(0, len(plans), 200):
             fired += sum(await asyncio.gather(*(one(plan) for plan in plans[start:start + 200])))
+        if missed:  # one line, not one per member, after a long outage
+            log.warning("scheduler: %d drills were due more than %s ago and were skipped: %s%s", len(missed),
+                        self.grace, ", ".join(missed[:10]), " …" if len(missed) > 10 else "")
         return fired
 
     # --- firing ---------------------------------------------------------------------------------
