@@ -169,8 +169,19 @@ class Scheduler:
         if await self.lease.acquire():
             log.info("scheduler %s now leads", self.name)
             self.is_leader = True
-            await self.rebuild()
-            await self.catch_up()
+            # In the background: 10,000 reminders take seconds, and the lease must keep being renewed meanwhile.
+            self._tasks.append(asyncio.create_task(self._take_office(), name="oars-take-office"))
+
+    async def _take_office(self) -> None:
+        """Build the jobs, then catch up what fell due while nobody led; retried until it succeeds once."""
+        while self.is_leader:
+            try:
+                await self.rebuild()
+                await self.catch_up()
+                return
+            except (RedisError, OSError):
+                log.warning("scheduler: catching up failed, retrying", exc_info=True)
+                await asyncio.sleep(1.0)
 
     # --- jobs from Redis ------------------------------------------------------------------------
     async def _listen(self) -> None:
@@ -279,8 +290,8 @@ class Scheduler:
 
         plans = await self.plans()
         fired = 0
-        for start in range(0, len(plans), 200):
-            fired += sum(await asyncio.gather(*(one(plan) for plan in plans[start:start + 200])))
+        for start in range(0, len(plans), 32):  # bounded: each needs a pooled connection
+            fired += sum(await asyncio.gather(*(one(plan) for plan in plans[start:start + 32])))
         if missed:  # one line, not one per member, after a long outage
             log.warning("scheduler: %d drills were due more than %s ago and were skipped: %s%s", len(missed),
                         self.grace, ", ".join(missed[:10]), " …" if len(missed) > 10 else "")
