@@ -252,7 +252,7 @@ class Engine:
         drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
         if drill is None:
             return Reply("No drill is open. Type `drill` to get one.", choices=(replies.ANOTHER,))
-        hint = drill.hints[0] if drill.hints else replies.DEFAULT_INSTRUCTIONS.get(drill.kind, "")
+        hint = drill.hints[0] if drill.hints else replies.DEFAULT_HINTS.get(drill.kind, "")
         return Reply(f"Hint: {hint}", choices=(replies.SKIP,))
 
     async def _answer(self, member: MemberRef, msg: Inbound, drill: Drill, text: str,
@@ -299,7 +299,7 @@ class Engine:
             return Reply("I've already recorded that answer.", private=True)
         if retry and open_drill is not None:
             await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
-        reply = replies.feedback_reply(verdict, result.streak, retry_open=retry)
+        reply = replies.feedback_reply(verdict, result.streak, retry_open=retry, one_click=drill.one_click)
         return replace(reply, private=from_thread)
 
     # --- tips, streak, progress ------------------------------------------------------------------

@@ -12,18 +12,20 @@ TIP = Choice("Tip", "tip")
 HINT = Choice("Hint", "hint")
 SKIP = Choice("Skip", "skip")
 
-DEFAULT_INSTRUCTIONS: dict[str, str] = {
-    "open_question": "Rewrite this as one open question on the same topic.",
-    "reflection": "Reply with a reflection: a statement that shows you understood.",
-    "complex_reflection": "Reply with a complex reflection: add the meaning, the feeling or both sides.",
-    "affirmation": "Affirm a specific strength, effort or value you notice.",
-    "roll_with_resistance": "Respond without arguing: reflect, emphasise their choice or reframe.",
-    "develop_discrepancy": "Help them see the gap between what they value and what is happening.",
-    "emphasize_autonomy": "Make it clear the choice is theirs.",
-    "summary": "Offer a short summary that gathers what they said.",
-    "pick_response": "Pick the most MI-consistent reply.",
-    "spot_change_talk": "Is this change talk, sustain talk or neither?",
+# A nudge for drills whose catalogue entry has no hint of its own (distinct from the instruction).
+DEFAULT_HINTS: dict[str, str] = {
+    "open_question": "Start with What or How, and ask about the same thing as the original question.",
+    "reflection": "Say back the heart of what they said, as a statement: 'You're…', 'It sounds like…'.",
+    "complex_reflection": "Go one step past their words: the feeling underneath, what it means, or both sides.",
+    "affirmation": "Name something specific they did or value, in a 'You…' sentence, not 'I'm proud'.",
+    "roll_with_resistance": "Don't argue back. Reflect their view, or make clear the choice is theirs.",
+    "develop_discrepancy": "Put what they care about next to what is happening, and let them draw the line.",
+    "emphasize_autonomy": "Say plainly that it's their call, without a hidden 'but'.",
+    "summary": "Gather two or three things they said, lead with their own reasons, and invite a correction.",
+    "pick_response": "Look for the reply that shows you heard them and leaves the next step with them.",
+    "spot_change_talk": "Change talk leans towards change (want, can, reason, need, will); sustain talk leans away.",
 }
+
 
 HELP = (
     "*OARS* helps you practise motivational interviewing in small daily reps.\n"
@@ -47,24 +49,28 @@ OOPS = "Something went wrong on my side and nothing was recorded. Please try tha
 
 def drill_reply(drill: Drill, intro: str = "") -> Reply:
     title = SKILL_TITLES.get(drill.skill, drill.skill)
-    instruction = drill.instruction or DEFAULT_INSTRUCTIONS.get(drill.kind, "")
+    asks_itself = drill.one_click and drill.prompt.rstrip().endswith("?")
+    instruction = "" if asks_itself else drill.instruction
     lines = [intro] if intro else []
-    lines += [f"*Drill: {title}* ({drill.setting}, level {drill.difficulty})", instruction, f"> {drill.prompt}"]
+    lines.append(f"*Drill: {title}* ({drill.setting}, level {drill.difficulty})")
+    lines += [instruction] if instruction else []
+    lines.append(f"> {drill.prompt}")
     if drill.one_click:
         lines += [f"{i}. {o.text}" for i, o in enumerate(drill.options, start=1)]
-        lines.append("Tap a choice or type its number.")
+        lines.append("Choose one: tap it or type its number.")
         choices = tuple(Choice(o.text, f"choice:{i}") for i, o in enumerate(drill.options))
     else:
         lines.append("Type your answer as your next message.")
         choices = (HINT, SKIP)
-    part = DrillPart(drill.id, drill.kind, drill.skill, drill.prompt, instruction, drill.setting, drill.one_click)
+    part = DrillPart(drill.id, drill.kind, drill.skill, drill.prompt, drill.instruction, drill.setting, drill.one_click)
     return Reply("\n".join(lines), choices=choices, drill=part)
 
 
-def feedback_reply(verdict: Verdict, streak: Streak, retry_open: bool) -> Reply:
-    head = (
-        f"*Good one* ({verdict.score}/3)" if verdict.verdict == "pass" else f"*Worth another pass* ({verdict.score}/3)"
-    )
+def feedback_reply(verdict: Verdict, streak: Streak, retry_open: bool, one_click: bool = False) -> Reply:
+    if verdict.verdict == "pass":
+        head = "*Right choice*" if one_click else f"*Good one* ({verdict.score}/3)"
+    else:
+        head = "*Not this one*" if one_click else f"*Worth another pass* ({verdict.score}/3)"
     lines = [head, *(f"• {line}" for line in verdict.feedback)]
     if verdict.model_answer:
         lines.append(f"*One way to say it:* {verdict.model_answer}")

@@ -94,7 +94,7 @@ async def test_oars_serve_end_to_end(served: str, fake_slack: FakeSlack) -> None
         assert "Drill" in drill.args["text"]
         channel = drill.args["channel"]
 
-        one_click = "Tap a choice or type its number" in drill.args["text"]
+        one_click = "type its number" in drill.args["text"]
         answer = "1" if one_click else "It sounds like you're worn out and want this to be easier."
         event = {"type": "message", "channel_type": "im", "channel": channel, "user": "U1", "text": answer,
                  "ts": "1700000500.000200", "client_msg_id": "acc-answer-1"}
