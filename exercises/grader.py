@@ -19,7 +19,7 @@ from exercises.grading.reflective import (
     grade_reflection,
     grade_roll_with_resistance,
 )
-from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input
+from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input, fix_typos
 from exercises.model import Verdict
 from exercises.vocabulary import FREE_TEXT_KINDS
 
@@ -61,7 +61,7 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     problem = bad_input(reply, MAX_SUMMARY_CHARS if kind == "summary" else MAX_REPLY_CHARS)
     if problem:
         return Verdict("revise", 0, (problem,), model, ())
-    text = reply.strip()
+    text = fix_typos(reply.strip())
     coding = code(text)
     assessment = _GRADERS[kind](prompt or "", text, answers, coding)
     verdict, score = assessment.verdict()

@@ -9,6 +9,7 @@ from exercises.coder import Coding
 from exercises.coder.features import split_sentences
 from exercises.grading import cues
 from exercises.grading.cues import find, quote
+from exercises.grading.stance import third_party_should
 from exercises.grading.text import swap_person
 
 QUESTION_CODES = frozenset({"open_question", "closed_question"})
@@ -86,6 +87,13 @@ def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_impera
         a.issues.append(
             f"{quote(warn)} sounds like a warning. Warnings usually make people defend the status quo; "
             "leave out the consequences."
+        )
+        found = True
+    prescribe = None if found else third_party_should(reply)
+    if prescribe:
+        a.issues.append(
+            f"{quote(prescribe)} tells them what ought to happen. Stay with what they feel and want, and "
+            "leave the verdict to them."
         )
         found = True
     judge = find_new(cues.JUDGEMENT, reply, prompt)

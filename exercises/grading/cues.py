@@ -34,14 +34,16 @@ OPEN_WH = _rx(r"^(?:so,? |and |okay,? |ok,? |well,? |now,? )?(what|how|in what w
 CLOSED_WH = _rx(
     r"^(?:so,? |and )?(how (?:many|much|long|old|often|far)|what time|when (?:is|was|will|did|does|"
     r"are|do)|"
-    r"where (?:is|are|do you live)|who (?:do|did|is|was|are|were|else))\b"
+    r"where (?:is|are)(?! (?:you|things|we|it) (?:up to|at with|with)\b)|where do you live|"
+    r"who (?:do|did|is|was|are|were|else))\b"
 )
 LEADING = _rx(
     r"(^(?:so,? |and |but )?(?:don't|doesn't|isn't|aren't|wouldn't|shouldn't|won't|can't|haven't|"
     r"didn't)\s+"
     r"(?:you|it|that|this|they|we)\b|don't you think|wouldn't you agree|isn't it (?:true|obvious|time)|"
     r"\bsurely\b|,\s*(?:right|correct|yes|no)\s*\?|\bdon't you\s*\?|\bisn't it\s*\?|\bwouldn't it\s*\?|"
-    r"\bdo you not\b|\bdon't you want\b|\bhow can you (?:not|still)\b)"
+    r"\bdo you not\b|\bwhat does (?:that|this|it|the \w+|your \w+) say about (?:you|how much you)\b|"
+    r"\bdon't you want\b|\bhow can you (?:not|still)\b)"
 )
 JUDGING_WHY = _rx(
     r"(^(?:so,? |and |but )?why (?:didn't|don't|can't|won't|wouldn't|couldn't|haven't|hasn't|isn't|"
@@ -67,8 +69,13 @@ DOUBLE_Q = _rx(
 )
 EITHER_OR = _rx(r"\b\w+\s+or\s+(?:the |a |an |your |more |less )?\w+\s*\?$")
 ADVICE = _rx(
-    r"((?<!what )\byou (?:should|ought to|must|need to|have to|had better|gotta|'ve got to|"
-    r"just need to)\b|\byou'd "
+    r"((?<!what )\byou (?:should|shouldn't|ought to|oughtn't|must|mustn't|need to|have to|had better|gotta|"
+    r"'ve got to|just need to)\b|\byou(?:'ll| will) (?:just )?(?:have|need) to\b|\byou're (?:going|"
+    r"gonna) (?:have|need) to\b|\b(?:next time|in future|going forward),? (?:just )?(?:try|make sure|"
+    r"remember|you (?:could|might want to))\b|\bif you (?:just )?(?:look|check|search|read)\b|"
+    r"\bneeds? (?:sorting|fixing|to be (?:sorted|fixed|dealt with|cleared))\b|"
+    r"\b(?:has|have) to be (?:sorted|fixed|dealt with|cleared)\b|^(?:maybe|perhaps) (?:just )?(?:try|move|start|stop|"
+    r"ask|talk|set|get|take|give|make|put|go|call|tell|book|cut|change|switch|look|use|speak|email|write)\b|\byou'd "
     r"(?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"
     r"\bi (?:recommend|suggest|'d recommend|'d suggest|would suggest|would recommend|"
     r"think you should)\b|"
@@ -93,7 +100,10 @@ REASSURE = _rx(
     r"\bthings will get better\b|\bit happens to everyone\b|\bit'?ll pass\b|\bit will pass\b|"
     r"\beveryone (?:goes "
     r"through|with a|feels)\b|\byou deserve\b|\byou(?:'re| are) (?:so much )?better than\b|"
-    r"\bit's (?:completely |totally )?normal\b|^at least\b|\bonly an? (?:hour|minute|day)\b)"
+    r"\bit's (?:completely |totally )?normal\b|^at least\b|\bit'?ll get (?:easier|quicker|better|faster)\b|"
+    r"\bonce you(?:'re| are| get) used to\b|\byou'll get used to\b|\bat (?:her|his|their|that|your) age\b|"
+    r"\b(?:kids|children|teenagers|teens|toddlers|people|everyone|most people) (?:are|get|do|feel) "
+    r"(?:like that|that way|the same)\b|\bonly an? (?:hour|minute|day)\b)"
 )
 SELF_DISCLOSURE = _rx(
     r"(\bi also\b|\bme too\b|\bi used to\b|\bwhen i was\b|\bi had the same\b|\bhappened to me\b|"
@@ -105,7 +115,9 @@ SELF_DISCLOSURE = _rx(
 JUDGEMENT = _rx(
     r"(\byou're (?:using|doing|reading|holding) (?:it|this|that) wrong\b|\bthe (?:problem|issue|trouble) is "
     r"(?:that )?you\b|\byou give up too\b|"
-    r"\byou're (?:just )?(?:wrong|overreacting|being (?:silly|dramatic|unreasonable|lazy|difficult|"
+    r"\byou're (?:being )?(?:a bit |a little |quite |very |so |really )?(?:defensive|negative|stubborn|"
+    r"closed[- ]minded|resistant|rigid|precious|touchy)\b|\byou're (?:just )?(?:wrong|overreacting|"
+    r"being (?:silly|dramatic|unreasonable|lazy|difficult|"
     r"childish)|lazy|"
     r"in denial|kidding yourself|making excuses|just making|too sensitive)\b|\bthat's (?:not true|"
     r"ridiculous|an "
@@ -129,7 +141,24 @@ ARGUE = _rx(
     r"are|works)\b|"
     r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
     r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
-    r"\bnon-negotiable\b|^but\b|\bthat's not (?:fair|right|true)\b|\b(?:i'm|we're) not like\b|"
+    r"\bnon-negotiable\b|^but\b|^actually\b|\bjust because\b|\b(?:applies|apply) to (?:everyone|everybody|all)\b|"
+    r"\b\w+ or not,|\bstill (?:has|have|needs?) to be\b|\beverybody else\b|"
+    r"\b(?:much |far |a lot )?(?:healthier|better|safer|cheaper|easier|smarter) (?:ways?|options?|"
+    r"alternatives?)\b|\b(?:but|when|though|and|whereas) actually\b|"
+    r"\b(?:i (?:hear|understand|get|see|know|appreciate)|that's (?:fair|true|understandable)|fair enough)\b"
+    r"[^.]{0,40}\bhowever\b|\bbut (?:your|the|other) \w+ (?:does|do|did|thinks?|says?|disagrees?)\b|"
+    r"\bbut (?:just )?(?:think|remember|consider|imagine)\b|\byou (?:say|claim|reckon) [^.]{0,60}\bbut\b|"
+    r"\b(?:it|this|that|they|these|the \w+) (?:really |actually )?(?:does|do) (?:help|work|make|matter|pay off)\b|"
+    r"\b(?:it's|it is|they're|they are|this is) (?:there|designed|meant|supposed) to (?:help|protect|keep|"
+    r"support|make)\b|\bi (?:hear you|understand|get (?:it|that)|know|see),? but\b|"
+    r"\bbut (?:\w+ ){0,3}still (?:needs?|has to|have to|must|requires?)\b|\beveryone (?:has|needs|must) to\b|"
+    r"\b(?:is|are|was|were) (?:only|just) (?:trying|doing (?:their|his|her) job|looking out)\b|"
+    r"\bmeans? well\b|\b(?:has|have) your (?:best )?interests?\b|"
+    r"\b(?:is|are) (?:all )?(?:required|mandatory|compulsory|obligatory) (?:for|of|by)\b|"
+    r"\b(?:we're|we are|it's|it is|they're|they are|our \w+ (?:is|are)) (?:actually |much |far |a lot )?"
+    r"(?:cheaper|better|faster|quicker|easier|safer|more \w+|less \w+) than\b|"
+    r"\b(?:your \w+|it|the \w+|they) (?:doesn't|don't|won't) care (?:what|how|if|whether)\b|"
+    r"\bthat's not (?:fair|right|true)\b|\b(?:i'm|we're) not like\b|"
     r"\bi can assure you\b|"
     r"\bour (?:company|product|team|service) is (?:different|better)\b|\b(?:it's|it is|that's|"
     r"this is|they're|they are) actually\b|\bbacked by\b|"
@@ -160,10 +189,17 @@ PERSUADE = _rx(
     r"\bimagine how much better\b|\bwhat have you got to lose\b|\bhelps everyone\b|"
     r"\beveryone (?:benefits|needs)\b|"
     r"\byou'd be (?:mad|crazy|silly|foolish|daft)\b|\b(?:won't|don't|can't) know (?:until|unless) you\b|"
-    r"\bgive it a (?:go|chance|try|shot)\b|\bgreat opportunity\b)"
+    r"\bgive it a (?:go|chance|try|shot)\b|\bgreat opportunity\b|\bopen mind\b|\b(?:when|once|"
+    r"after) you see (?:the|how|what)\b|\bchange your mind\b|"
+    r"\byou(?:'ll| will) (?:get (?:something|a lot|loads|so much)|gain|learn (?:a lot|something)|enjoy it|"
+    r"like it|love it|thank)\b)"
 )
 AUTONOMY = _rx(
-    r"(\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |really |ultimately )?"
+    r"(\bthe (?:choice|decision|call)(?:'s| is) (?:entirely |all |completely |totally |really )?yours\b|"
+    r"\b(?:yours|for you) to (?:decide|choose|make|weigh|call|judge|work out)\b|\btake it or leave it\b|"
+    r"\bmake up your (?:own )?mind\b|\bthe final say\b|\bno pressure (?:either way|from me)\b|"
+    r"\b(?:is|it's) your business\b|\b(?:it's |it is |that's |this is )?(?:entirely |completely |totally |"
+    r"really |ultimately )?"
     r"(?:up to you|your (?:own )?(?:call|choice|decision))\b|\b(?:it's|it is|that's|"
     r"this is) (?:entirely |really |"
     r"ultimately |still )?your (?:own )?(?:life|body|career|team|money|time|business|health|family|room|"
@@ -192,7 +228,8 @@ AUTONOMY = _rx(
 SARCASM = _rx(
     r"(\bdo whatever you want\b|\bsuit yourself\b|\byour funeral\b|\bfine,? (?:then|whatever|do)\b|"
     r"\bgo ahead (?:then|and (?:ruin|waste|fail))\b|\bdon't come (?:crying|running)\b|"
-    r"^whatever\b|\bwhatever\W*$|, whatever\b|\bnot my problem\b|\bsee (?:what|how) (?:happens|"
+    r"^whatever\b(?!\s+(?:you|feels|works|seems|is right))|\bwhatever\W*$|, whatever\b|\bnot my problem\b|"
+    r"\bsee (?:what|how) (?:happens|"
     r"that works out)\b|\bgood luck with that\b|"
     r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b)"
 )
@@ -219,7 +256,7 @@ BACKHANDED = _rx(
 AMBIVALENCE = _rx(
     r"(\bon (?:the )?one hand\b|\bon the other\b|\band yet\b|\band [^.]*\bstill\b|\band it doesn't\b|"
     r"\bdoesn't match\b|\bgap between\b|\bpart of you\b|\bat the same time\b|\btorn\b|"
-    r"\bboth\b|\bbut also\b|\band also\b|\beven though\b|\balthough\b|\bwhile you\b|\bstill\b)"
+    r"\bboth\b|\bbut also\b|\band also\b|\beven though\b|\beven (?:when|if|as)\b|\balthough\b|\bwhile you\b|\bstill\b)"
 )
 ADDED_MEANING = _rx(
     r"(\b(?:it's|it is|that's|sounds|feels) (?:like|as if|as though)\b|\bas if\b|\bas though\b|"
@@ -230,7 +267,10 @@ ADDED_MEANING = _rx(
     r"\bunder (?:all|the)\b|"
     r"\bthe (?:real|hardest|worst) (?:thing|part|issue)\b|\bstarting to\b|\bmore ready\b|"
     r"\bafraid (?:that|of)\b|\bworried (?:that|about)\b|\bhoping\b|\bfeels? (?:like|as if)\b|\bburden\b|"
-    r"\bweight\b|\bcarrying\b|\bstuck\b|\bdon't want to (?:be|let|lose|feel)\b|\bwant(?:s|ing)? to be\b|"
+    r"\bweight\b|\bcarrying\b|\blike (?:a|an|being|you're|you are)\b|\brunning on (?:empty|fumes)\b|"
+    r"\bend of (?:your|the) (?:rope|tether)\b|\bon your shoulders\b|\blast straw\b|\bdrowning\b|"
+    r"\bjuggling\b|\btug of war\b|\bhit(?:ting)? a wall\b|\btreading water\b|\bno end in sight\b|\bstuck\b|"
+    r"\bdon't want to (?:be|let|lose|feel)\b|\bwant(?:s|ing)? to be\b|"
     r"\bthe kind of\b|\bmakes sense\b|\bno wonder you\b|\bi wonder if\b|\bsounds like you\b|"
     r"\bwhat matters\b|"
     r"\bfeels? (?:very |so |really |quite |a bit |almost )?"
@@ -249,6 +289,8 @@ FEELING = _rx(
     r"betray\w*|"
     r"let down|unheard|invisible|unappreciated|dismissed|ignored|pressure\w*|fear\w*|dread\w*|confus\w*|"
     r"uncertain|unsure|doubt\w*|discourag\w*|defeated|helpless|powerless|annoy\w*|irritat\w*|furious|"
+    r"heartbroken|hollow|empty|flat|numb|deflated|gutted|crushed|conflicted|restless|excruciating|mortif\w*|"
+    r"awkward|exposed|cring\w*|"
     r"heartbroken|grief|griev\w*|miss\w*|weary|burn(?:ed|t) out|isolated|unsettl\w*|uneasy|"
     r"insecure|swamped|"
     r"hard to bear|heavy|painful|tough|worn (?:down|out)|stretched|relieved|singled out|fed up)\b"

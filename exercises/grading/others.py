@@ -10,7 +10,7 @@ from exercises.coder.features import split_sentences
 from exercises.grading import cues
 from exercises.grading.base import REFLECTION_CODES, Assessment, is_question, mi_inconsistent, sentence_codes
 from exercises.grading.cues import find, quote
-from exercises.grading.text import GENERIC, content_stems, overlap, stem, words
+from exercises.grading.text import GENERIC, content_stems, expand, overlap, stem, words
 
 _PRAISE_WORDS = frozenset(
     "great good nice awesome amazing excellent fantastic brilliant super perfect wonderful job work well done "
@@ -27,6 +27,25 @@ _STRENGTH = re.compile(
     re.I,
 )
 _CLIENT_FOCUS = re.compile(r"\b(you|your|you're|you've|yourself)\b|^(that|it|this)\b", re.I)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:.!?\u2014]|\s-\s|\b(?:and|but|which|so)\b", re.I)
+
+
+def _strength_clause(reply: str, strength: re.Match[str]) -> str | None:
+    """The clause around the strength word ('You stuck with it'), if it is short enough to quote well."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(reply):
+        if m.end() <= strength.start():
+            start = m.end()
+        elif m.start() >= strength.end():
+            clause = reply[start:m.start()]
+            break
+    else:
+        clause = reply[start:]
+    clause = clause.strip(" ,;:.!?")
+    n = len(clause.split())
+    return clause if 3 <= n <= 9 else None
 
 
 def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
@@ -62,9 +81,11 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
     if not a.issues:
         strength = _STRENGTH.search(reply)
         shared, _ = overlap(reply, prompt, *answers)
-        if strength:
-            a.good.append(f"It names something specific about them ({quote(strength.group(0))}), which makes "
-                          "it believable.")
+        phrase = _strength_clause(reply, strength) if strength else None
+        if phrase:
+            a.good.append(f"It names something specific about them ({quote(phrase)}), which makes it believable.")
+        elif strength:
+            a.good.append("It names a specific strength of theirs, which makes it believable.")
         else:
             a.good.append("It's specific to them, not generic praise.")
         a.strong = bool(strength and shared)
@@ -106,16 +127,37 @@ def _points(prompt: str) -> list[str]:
     return parts
 
 
+def _links(word: str, point: set[str]) -> bool:
+    if word in point or any(len(word) >= 5 and len(b) >= 5 and word[:5] == b[:5] for b in point):
+        return True
+    return bool(expand({word}) & point)
+
+
+def _covered(points: list[str], mine: set[str], generic: set[str]) -> list[str]:
+    """Points the reply picks up (shared stem, prefix or synonym); one reply word vouches for one point."""
+    used: set[str] = set()
+    out: list[str] = []
+    for point in points:
+        stems = content_stems(point) - generic
+        direct = sorted(w for w in mine - used if w in stems)
+        linked = direct or sorted(w for w in mine - used if _links(w, stems))
+        if linked:
+            used.add(linked[0])
+            out.append(point)
+    return out
+
+
 def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
     a = Assessment()
     n_words = len(words(reply))
     points = _points(prompt)
     generic = {stem(g) for g in GENERIC}
     mine = content_stems(reply)
-    covered = [p for p in points if (content_stems(p) - generic) & mine] if points else []
+    covered = _covered(points, mine, generic) if points else []
     mi_inconsistent(reply, a, prompt)
     codes = sentence_codes(coding)
-    questions_only = all(c in ("open_question", "closed_question") for c in codes) and bool(codes)
+    questions_only = (all(c in ("open_question", "closed_question") for c in codes) and bool(codes)
+                      and len(covered) < 2)
     if questions_only:
         a.issues.append("A summary gathers what they said before asking anything. Start by playing back "
                         "their main points.")
@@ -128,7 +170,7 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
         )
     if questions_only:
         pass
-    elif n_words < 12:
+    elif n_words < 8 or (n_words < 12 and len(covered) < 2):
         a.issues.append("It's too short to be a summary. Gather two or three of the things they told you.")
     elif n_words > 170:
         a.issues.append("It's long for a summary. Keep the two or three points that matter most, in about "

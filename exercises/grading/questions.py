@@ -9,7 +9,8 @@ from exercises.coder.features import split_sentences
 from exercises.grading import cues
 from exercises.grading.base import ADVICE_MODAL, Assessment
 from exercises.grading.cues import find, quote
-from exercises.grading.text import looks_off_topic, overlap
+from exercises.grading.text import overlap
+from exercises.grading.topic import question_off_topic, topic_phrase
 
 
 def _question_sentence(reply: str) -> tuple[str, list[str]]:
@@ -51,12 +52,9 @@ def grade_open_question(prompt: str, reply: str, answers: Sequence[str], coding:
     elif "?" not in question and not find(cues.OPEN_REQUEST, question):
         a.tips.append("Add a question mark so it reads clearly as a question.")
 
-    off_topic = looks_off_topic(reply, prompt, *answers)
+    off_topic = question_off_topic(reply, prompt, *answers)
     if off_topic:
-        a.issues.append(
-            "It's a question about something else. The drill is to rewrite the original question, so keep "
-            "the same topic and change only its shape."
-        )
+        a.issues.append(_off_topic_message(prompt, good_shape=closed_reason is None and not a.issues))
     if is_open and not off_topic:
         opener = _opener(question)
         a.good.insert(0, f"It opens with {quote(opener)}, which invites the person to answer in their own words.")
@@ -74,6 +72,16 @@ def grade_open_question(prompt: str, reply: str, answers: Sequence[str], coding:
         if find(cues.OPEN_WH, question) or find(cues.OPEN_REQUEST, question):
             a.good.insert(0, f"Starting with {quote(opener)} is the right instinct for an open question.")
     return a
+
+
+def _off_topic_message(prompt: str, *, good_shape: bool) -> str:
+    topic = topic_phrase(prompt)
+    target = f"the original question about {topic}" if topic else f"the original question ({quote(prompt.strip())})"
+    if good_shape:
+        return (f"That's a good open question, but it's about something else. Rewrite {target} so the "
+                "topic stays the same and only the shape changes.")
+    return (f"It's a question about something else. The drill is to rewrite {target}, so keep the same "
+            "topic and change only its shape.")
 
 
 def _opener(question: str) -> str:

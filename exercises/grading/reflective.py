@@ -18,11 +18,17 @@ from exercises.grading.base import (
     statement_checks,
 )
 from exercises.grading.cues import find, quote
+from exercises.grading.stance import counter_claim
 from exercises.grading.text import GENERIC, content_stems, looks_off_topic, overlap, parrot_ratio, stem
 
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _YOU_WORD = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
-_TWO_CLAUSES = re.compile(r"\w[^.;]{12,},\s*(?:and|but|while|yet)\s+\w[^.;]{8,}", re.I)
+_TWO_CLAUSES = re.compile(r"\w[^.;]{12,}(?:,\s*(?:and|but|while|yet)|\s(?:but|while|yet))\s+\w[^.;]{8,}", re.I)
+_REFLECTIVE_OPENER = re.compile(
+    r"^(?:so\b|and so\b|sounds\b|it sounds\b|it seems\b|seems\b|what i'm hearing\b|i'm hearing\b|i hear\b|"
+    r"i wonder\b|maybe\b|perhaps\b|i guess\b|you\b|your\b)",
+    re.I,
+)
 _YOU = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b|^(it|that|this|sounds|seems|so)\b", re.I)
 
 
@@ -74,7 +80,7 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
         )
         a.recognisable = False
     sees_reflection = bool(set(sentence_codes(coding)) & REFLECTION_CODES)
-    if (not sees_reflection and not find(cues.FEELING, reply)
+    if (not sees_reflection and not find(cues.FEELING, reply) and not _REFLECTIVE_OPENER.search(reply)
             and looks_off_topic(reply, prompt, *answers, min_distinctive=4)):
         a.issues.append(
             "It seems to be about something other than what the person said. Stay close to their words "
@@ -115,6 +121,13 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
     return a
 
 
+def _acknowledges(reply: str) -> bool:
+    """A statement that names a feeling or offers a guess at what it means to them."""
+    if is_question(reply):
+        return False
+    return bool(find(cues.FEELING, reply) or find(cues.ADDED_MEANING, reply))
+
+
 def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
     a = Assessment()
     pushing = mi_inconsistent(reply, a, prompt)
@@ -127,9 +140,15 @@ def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], 
     reassure = find(cues.REASSURE, reply)
     if reassure:
         a.issues.append(f"{quote(reassure)} reassures rather than acknowledging their concern.")
+    claim = None if a.issues or find(cues.AUTONOMY, reply) else counter_claim(reply, prompt)
+    if claim:
+        a.issues.append(
+            f"{quote(claim)} makes the case for the other side. When we argue for change, people tend to "
+            "argue back; reflect their view of it instead."
+        )
     codes = sentence_codes(coding)
     autonomy = find(cues.AUTONOMY, reply)
-    reflects = bool(set(codes) & REFLECTION_CODES)
+    reflects = bool(set(codes) & REFLECTION_CODES) or _acknowledges(reply)
     asks = bool(set(codes) & QUESTION_CODES) and not reflects and not autonomy
     if not a.issues:
         if autonomy:

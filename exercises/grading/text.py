@@ -40,10 +40,10 @@ GENERIC = frozenset(
 _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(g.split())
     for g in (
-        "job work role career position employment office workplace",
+        "job work role career position employment office workplace promotion promoted progression",
         "boss manager lead supervisor leader director",
         "kid kids child children son daughter teen teenager",
-        "money budget cost price pay salary afford expensive cheap finance financial",
+        "money budget cost price pay salary afford expensive cheap finance financial spend spending",
         "team colleague colleagues coworker coworkers peer peers staff group",
         "drink drinking alcohol beer wine",
         "smoke smoking cigarette cigarettes nicotine vape",
@@ -70,9 +70,73 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "parent parents mum mom dad father mother",
         "training course learn learning skill skills",
         "feedback review appraisal rating",
-        "tool software system platform app product",
+        "tool software system platform app product crm",
+        "report write writeup writing draft document doc paper deck slides presentation proposal figures numbers",
+        "numbers figures data stats statistics metrics dashboard kpi kpis results",
+        "jab vaccine vaccination injection flu booster shot",
+        "doctor gp appointment clinic hospital nurse physio checkup",
+        "spend spending spent expense expenses overspend overspending savings save saving debt loan bills bill",
+        "project projects task tasks deliverable deliverables assignment",
+        "standup stand one-to-one catch checkin",
+        "sales sale selling sell deal deals pipeline prospect prospects lead leads quota",
+        "ticket tickets complaint complaints issue issues support helpdesk query queries",
+        "teacher teachers tutor lecturer class classes pupil pupils student students school college uni university",
+        "sister brother sibling siblings",
+        "relationship marriage partner boyfriend girlfriend wife husband",
+        "interview interviews application applications applying cv resume vacancy candidate candidates hiring",
+        "email emails message messages reply replies respond response inbox",
+        "argument arguments row fight fighting conflict disagreement tension falling",
+        "presentation pitch speech demo talk",
+        "physio physiotherapy sport sports swim swimming cycling bike exercise",
+        "restructure reorganisation reorganization reorg redundancy redundancies layoffs",
+        "management director directors exec execs executive executives leadership",
+        "deadline due overdue behind",
+        "mood low down depressed sad",
+        "praise praised recognition recognised recognized compliment compliments credit appreciation appreciated",
+        "happy happier enjoy enjoying enjoyment satisfied fulfilled content love",
+        "renewal renew renewing contract subscription",
+        "onboarding induction starter starters hire hires joiner joiners newcomer recruit",
+        "medication medicine tablets pills prescription dose doses",
+        "homework assignment assignments coursework essay",
+        "grade grades marks results score scores",
+        "pressure busy rushed stretched stress stressed",
+        "chaos chaotic hectic mayhem frantic manic madness",
+        "shout shouting yell yelling snap snapping scream temper",
+        "price prices pricing cost costs fee fees expensive overpriced",
     )
 )
+
+
+_TYPOS = {
+    "wat": "what", "wht": "what", "whta": "what", "waht": "what", "whats": "what's", "hw": "how", "hwo": "how",
+    "hows": "how's", "u": "you", "ur": "your", "youre": "you're", "youve": "you've", "youd": "you'd",
+    "youll": "you'll", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't",
+    "wont": "won't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
+    "havent": "haven't", "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "thats": "that's", "theyre": "they're", "im": "I'm", "ive": "I've",
+    "becuase": "because", "becasue": "because", "realy": "really",
+    "somthing": "something", "tht": "that", "teh": "the", "yuo": "you", "yor": "your", "abit": "a bit",
+}
+_TYPO_WORD = re.compile(r"\b[A-Za-z]+\b")
+_ITS_BEFORE = re.compile(
+    r"\bits(?= (?:your|yours|up|a|an|not|been|ok|okay|fine|hard|like|really|the|totally|completely|entirely|"
+    r"just|so|all|my|our|on|about|clear|obvious|great|good|normal|important|too|you|quite|very|pretty)\b)",
+    re.IGNORECASE,
+)
+
+
+def fix_typos(text: str) -> str:
+    """Mend the commonest typing shortcuts ('wat', 'dont', 'its your call') so cues still match."""
+    text = _ITS_BEFORE.sub(lambda m: "It's" if m.group(0)[0] == "I" else "it's", text)
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        fixed = _TYPOS.get(word.lower())
+        if fixed is None:
+            return word
+        return fixed[:1].upper() + fixed[1:] if word[0].isupper() else fixed
+
+    return _TYPO_WORD.sub(mend, text)
 
 
 def letters_ratio_non_ascii(text: str) -> float:
@@ -99,7 +163,8 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
 
 
-def _expand(stems: set[str]) -> set[str]:
+def expand(stems: set[str]) -> set[str]:
+    """The stems plus every synonym-group stem that shares a member with them."""
     out = set(stems)
     for group in _SYNONYM_GROUPS:
         gstems = {stem(w) for w in group}
@@ -121,7 +186,7 @@ def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
     for text in references:
         ref |= content_stems(text)
     ref_distinctive = ref - generic
-    shared = _expand(distinctive) & _expand(ref_distinctive)
+    shared = expand(distinctive) & expand(ref_distinctive)
     for a in distinctive - shared:
         for b in ref_distinctive:
             if len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])):

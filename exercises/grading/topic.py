@@ -1,0 +1,67 @@
+"""Is a rewritten question still about the original topic? Lenient by design.
+
+A rewrite may use other words for the same thing ('the report' / 'the write-up', 'happy at work' /
+'enjoying your job'), so the check stems words, expands them through the synonym map in text.py and
+accepts prefix matches. Only a reply that names a topic of its own (a 'topical' word) and shares nothing
+with the original question is called off-topic: a generic open question ('How do you feel about it?')
+passes, because a false 'revise' on a good rewrite costs more than a lenient pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exercises.grading.text import GENERIC, content_stems, expand, stem, swap_person
+
+# Generic words that still name a topic of their own when they are all a question is about
+# ('What are you doing this weekend?' is not about the report).
+_TOPICAL_GENERIC = frozenset(
+    "weekend weekends tonight evening evenings holiday holidays lunch dinner breakfast".split()
+)
+_VACUOUS = frozenset(stem(w) for w in GENERIC - _TOPICAL_GENERIC) | frozenset(
+    stem(w) for w in """end ends side bit plans plan idea ideas thoughts view views approach lately currently
+    so far since start general usually typically far next one two three first second last""".split()
+)
+
+
+def _prefix_link(a: str, refs: set[str]) -> bool:
+    return any(len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:5]) or b.startswith(a[:5])) for b in refs)
+
+
+def question_off_topic(reply: str, *references: str) -> bool:
+    """True when the reply names a topic of its own and shares no stem, synonym or prefix with the references."""
+    topical = content_stems(reply) - _VACUOUS
+    if not topical:
+        return False
+    ref: set[str] = set()
+    for text in references:
+        ref |= content_stems(text)
+    if not ref:
+        return False
+    ref_all = expand(ref)
+    for word in topical:
+        if expand({word}) & ref_all or _prefix_link(word, ref_all):
+            return False
+    return True
+
+
+_PHRASE = re.compile(r"\b(?:the|your|this|that|my|our|his|her|their)\s+(?:[a-z'-]+\s+){0,2}[a-z'-]+", re.I)
+_PHRASE_END = frozenset("about to for with at on in of the a an and or is are was were has have".split())
+
+
+def topic_phrase(prompt: str) -> str | None:
+    """A short noun phrase naming what the original question is about ('the quarterly report'), or None."""
+    m = _PHRASE.search(prompt.strip())
+    if not m:
+        return None
+    kept: list[str] = []
+    for i, word in enumerate(m.group(0).split()):
+        low = word.lower()
+        if i and (low in _PHRASE_END or low.endswith("ing") or low in ("better", "worse", "well")):
+            break
+        kept.append(word)
+    while len(kept) > 2 and kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly")):
+        kept.pop()
+    if len(kept) < 2:
+        return None
+    return swap_person(" ".join(kept))
