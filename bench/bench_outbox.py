@@ -88,7 +88,7 @@ async def _run(oars: OarsApp) -> dict[str, float]:
         "enqueued": sum(fired), "refired": sum(again), "enqueue_s": enqueue, "drain_s": drain,
         "rate": delivered / drain, "lost": sum(1 for m in members if platform.sent[m.user] == 0),
         "doubled": sum(n - 1 for n in platform.sent.values() if n > 1), "rate_limited": platform.rate_limited,
-        "pending": (await oars.store.redis.xpending("oars:outbox", "oars-senders"))["pending"],
+        "pending": (await oars.store.redis.xpending("oars:{outbox}", "oars-senders"))["pending"],
     }
 
 

@@ -1,9 +1,9 @@
 """The durable outbox: due drills wait in a Redis Stream until a platform has accepted them.
 
-The scheduler claims `(schedule, local date)` and appends to `oars:outbox` in one Lua call, so a firing
+The scheduler claims `(schedule, local date)` and appends to `oars:{outbox}` in one Lua call, so a firing
 is enqueued at most once. Every process reads the stream in the consumer group `oars-senders`; an entry
 is acknowledged only after the sender returned, and entries left pending by a dead consumer are taken
-over with XAUTOCLAIM. `oars:sent:<entry id>` is set right after a successful send, so an entry whose
+over with XAUTOCLAIM. `oars:{outbox}:sent:<entry id>` is set right after a successful send, so an entry whose
 acknowledgement was lost is acknowledged on its next delivery instead of being posted again.
 """
 
@@ -27,10 +27,20 @@ from bot.store import MemberRef
 
 log = logging.getLogger(__name__)
 
-STREAM = "oars:outbox"
+STREAM = "oars:{outbox}"  # every outbox key shares the {outbox} hash tag: one Cluster slot for the Lua
 GROUP = "oars-senders"
-DEAD_STREAM = "oars:outbox:dead"
-ATTEMPTS = "oars:outbox:attempts"
+DEAD_STREAM = "oars:{outbox}:dead"
+ATTEMPTS = "oars:{outbox}:attempts"
+
+
+def sent_key_for(entry_id: str) -> str:
+    """Marks an entry whose send succeeded, so a reclaimed copy is acked instead of resent."""
+    return f"oars:{{outbox}}:sent:{entry_id}"
+
+
+def fired_key_for(key: str, local_date: str) -> str:
+    """Claims one firing of a schedule or reminder per local date (same slot as the stream)."""
+    return f"oars:{{outbox}}:fired:{key}:{local_date}"
 MAXLEN = 100_000
 SENT_TTL = 3 * 24 * 3600
 FIRED_TTL = 4 * 24 * 3600
@@ -197,7 +207,7 @@ class Outbox:
 
         `fresh`: first delivery of the entry, so it cannot have been sent before (skips the marker check).
         """
-        sent_key = f"oars:sent:{entry_id}"
+        sent_key = sent_key_for(entry_id)
         if not fresh and await self.redis.exists(sent_key):
             await self._ack(entry_id)
             return True

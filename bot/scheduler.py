@@ -6,7 +6,7 @@ message and every `rebuild_every` seconds, so nothing pickled outlives a deploy.
 
 Exactly once, in three layers:
 - a lease (`oars:lease:scheduler`, SET NX PX, renewed by compare-and-pexpire) elects one active scheduler;
-- each firing claims `oars:fired:<key>:<local date>` with SET NX and enqueues in the same Lua call,
+- each firing claims `oars:{outbox}:fired:<key>:<local date>` with SET NX and enqueues in the same Lua call,
   so two processes that both believe they lead still enqueue one entry;
 - the outbox consumer acknowledges only after the platform accepted the post (bot.outbox).
 On winning the lease the scheduler catches up each schedule's most recent due time if it is less than
@@ -29,7 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 from redis.exceptions import RedisError
 
 from bot.app import OarsApp
-from bot.outbox import Outbox, OutboxItem, consumer_name, enqueue
+from bot.outbox import Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
 from bot.schedules import ScheduleStore
 from bot.store import CHANGES_CHANNEL, MemberRef
 from exercises.schedule_math import ALL_DAYS, cron_days, last_fire, local_date, parse_time
@@ -300,7 +300,7 @@ class Scheduler:
     # --- firing ---------------------------------------------------------------------------------
     @staticmethod
     def fired_key(key: str, due: datetime, tz: str) -> str:
-        return f"oars:fired:{key}:{local_date(due, tz).isoformat()}"
+        return fired_key_for(key, local_date(due, tz).isoformat())
 
     async def fire(self, key: str, due: datetime) -> bool:
         """Enqueue one firing of a schedule id or `reminder:<pid>` due at `due`; False when not owed.

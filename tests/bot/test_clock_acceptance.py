@@ -161,7 +161,7 @@ async def test_two_clock_processes_post_each_drill_exactly_once(redis_url: str, 
         survivor = next(p for p in clocks if p.pid != leader_pid)
         assert survivor.poll() is None
         assert str(await client.get("oars:lease:scheduler")).split("-")[-2] == str(survivor.pid)
-        assert await client.xpending("oars:outbox", "oars-senders") == {
+        assert await client.xpending("oars:{outbox}", "oars-senders") == {
             "pending": 0, "min": None, "max": None, "consumers": []}
     finally:
         await client.aclose()

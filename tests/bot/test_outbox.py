@@ -41,30 +41,30 @@ async def _pending(redis) -> int:
 
 
 async def test_enqueue_claims_each_firing_once(oars, redis) -> None:
-    first = await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
-    again = await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    first = await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
+    again = await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     assert first is not None and again is None
     assert await redis.xlen(STREAM) == 1
-    assert 0 < await redis.ttl("oars:fired:s1:2026-03-02") <= 4 * 24 * 3600
+    assert 0 < await redis.ttl("oars:{outbox}:fired:s1:2026-03-02") <= 4 * 24 * 3600
 
 
 async def test_delivers_then_acks_and_remembers_the_thread(oars, redis, platform) -> None:
     outbox = _outbox(oars, "a")
     await outbox.ensure_group()
-    entry = await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    entry = await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     assert await outbox.drain() == 1
     target, reply = platform.sent[0]
     assert target.channel == "C1" and reply.drill is not None and not reply.choices
     assert await oars.store.thread_drill("slack", "T1", "C1", "1700000000.000001") == reply.drill.id
     assert await _pending(redis) == 0
-    assert await redis.get(f"oars:sent:{entry}") == "1700000000.000001"
+    assert await redis.get(f"oars:{{outbox}}:sent:{entry}") == "1700000000.000001"
 
 
 async def test_rate_limited_waits_and_retries(oars, redis, platform) -> None:
     platform.rate_limit = 2
     outbox = _outbox(oars, "a")
     await outbox.ensure_group()
-    await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     assert await outbox.drain() == 1
     assert platform.attempts == 3 and len(platform.sent) == 1
     assert await _pending(redis) == 0
@@ -74,7 +74,7 @@ async def test_a_failed_send_stays_pending_and_is_reclaimed(oars, redis, platfor
     platform.fail = 1
     one, two = _outbox(oars, "a", min_idle_ms=600), _outbox(oars, "b", min_idle_ms=600)
     await one.ensure_group()
-    await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     assert await one.drain() == 0
     assert await _pending(redis) == 1 and platform.sent == []
     assert await two.reclaim() == 0  # not idle long enough yet
@@ -88,7 +88,7 @@ async def test_consumer_dying_mid_delivery_is_taken_over_once(oars, redis, platf
     platform.hang = True
     dying = _outbox(oars, "dying", min_idle_ms=200)
     await dying.ensure_group()
-    await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     task = asyncio.create_task(dying.run())
     await eventually(lambda: platform.attempts == 1)
     task.cancel()
@@ -106,9 +106,9 @@ async def test_consumer_dying_mid_delivery_is_taken_over_once(oars, redis, platf
 async def test_sent_but_unacked_entry_is_not_posted_again(oars, redis, platform) -> None:
     one, two = _outbox(oars, "a", min_idle_ms=50), _outbox(oars, "b", min_idle_ms=50)
     await one.ensure_group()
-    entry = await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    entry = await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     await redis.xreadgroup(GROUP, "a", {STREAM: ">"}, count=10)  # read, "sent", then died before XACK
-    await redis.set(f"oars:sent:{entry}", "1700000000.000009")
+    await redis.set(f"oars:{{outbox}}:sent:{entry}", "1700000000.000009")
     await asyncio.sleep(0.1)
     assert await two.reclaim() == 1
     assert platform.attempts == 0 and await _pending(redis) == 0
@@ -122,7 +122,7 @@ async def test_reminder_goes_to_the_dm_and_paused_members_get_nothing(oars, redi
     await oars.store.update_profile(paused, paused=True, reminder="08:00")
     for member in (active, paused):
         item = OutboxItem("reminder", member.pid, "teams", "tn", "", member.user, "", "x", "2026-03-02")
-        await enqueue(redis, f"oars:fired:reminder:{member.pid}:2026-03-02", item)
+        await enqueue(redis, f"oars:{outbox}:fired:reminder:{member.pid}:2026-03-02", item)
     assert await outbox.drain() == 1
     assert [(t.channel, t.user) for t, _ in platform.sent] == [("a:conv", "29:a")]
     assert await _pending(redis) == 0
@@ -133,7 +133,7 @@ async def test_gives_up_after_max_attempts_into_the_dead_stream(oars, redis, pla
     platform.fail = 10
     outbox = _outbox(oars, "a", min_idle_ms=0, max_attempts=3)
     await outbox.ensure_group()
-    await enqueue(redis, "oars:fired:s1:2026-03-02", _channel_item())
+    await enqueue(redis, "oars:{outbox}:fired:s1:2026-03-02", _channel_item())
     await outbox.drain()
     for _ in range(2):
         await outbox.reclaim()
@@ -145,8 +145,8 @@ async def test_posts_to_one_channel_are_paced(oars, redis, platform) -> None:
     outbox = _outbox(oars, "a", pace={"slack": 0.2})
     await outbox.ensure_group()
     for n in range(3):
-        await enqueue(redis, f"oars:fired:s{n}:2026-03-02", _channel_item("C1", f"s{n}"))
-    await enqueue(redis, "oars:fired:other:2026-03-02", _channel_item("C2", "other"))
+        await enqueue(redis, f"oars:{outbox}:fired:s{n}:2026-03-02", _channel_item("C1", f"s{n}"))
+    await enqueue(redis, "oars:{outbox}:fired:other:2026-03-02", _channel_item("C2", "other"))
     assert await outbox.drain() == 4
     c1 = [at for (target, _), at in zip(platform.sent, platform.times, strict=True) if target.channel == "C1"]
     assert len(c1) == 3

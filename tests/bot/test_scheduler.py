@@ -63,7 +63,7 @@ async def test_two_schedulers_firing_the_same_due_time_deliver_once(redis_socket
     assert (target.platform, target.workspace, target.channel) == ("slack", "T1", "C1")
     assert reply.drill is not None
     assert await apps[0].store.thread_drill("slack", "T1", "C1", "1700000000.000001") == reply.drill.id
-    assert await redis.exists(f"oars:fired:{schedule_id}:2026-03-02")
+    assert await redis.exists(f"oars:{{outbox}}:fired:{schedule_id}:2026-03-02")
     await _stop_all([one, two], apps)
 
 
