@@ -28,6 +28,7 @@ from exercises.grader import grade  # noqa: E402
 from tools.coder_data import DEFAULT_ANNOMI, MAIN_OF, Example, load_annomi, load_examples, split_examples  # noqa: E402
 
 GRADED = ROOT / "tests" / "exercises" / "data" / "graded_replies.jsonl"
+BLIND = sorted((ROOT / "tests" / "exercises" / "data").glob("blind_replies_*.jsonl"))
 MAIN_LABELS = ("question", "reflection", "therapist_input", "other")
 
 
@@ -77,6 +78,17 @@ def grader_agreement(path: Path = GRADED) -> tuple[float, dict[str, float], list
             misses.append(row)
     total = [ok for oks in per.values() for ok in oks]
     return sum(total) / len(total), {k: sum(v) / len(v) for k, v in sorted(per.items())}, misses
+
+
+def report_agreement(title: str, path: Path, max_misses: int = 40) -> None:
+    """Print overall and per-kind agreement for one labelled file, then its misses."""
+    overall, per_kind, misses = grader_agreement(path)
+    n = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    print(f"{title} (n={n}): {overall:.1%} overall")
+    for kind, share in per_kind.items():
+        print(f"  {kind:22s} {share:.1%}")
+    for row in misses[:max_misses]:
+        print(f"  MISS [{row['kind']}] expected {row['expected']}: {row['reply'][:90]}")
 
 
 def latency(texts: list[str], rounds: int = 3) -> tuple[float, float]:
@@ -134,14 +146,11 @@ def main() -> None:
     print(f"held-out own groups: {', '.join(groups)}")
     print_metrics("own examples, held-out groups", coder_metrics(own_dev))
     if GRADED.exists():
-        overall, per_kind, misses = grader_agreement()
-        print(f"grader verdict agreement: {overall:.1%} overall")
-        for kind, share in per_kind.items():
-            print(f"  {kind:22s} {share:.1%}")
-        for row in misses[:40]:
-            print(f"  MISS [{row['kind']}] expected {row['expected']}: {row['reply'][:90]}")
+        report_agreement("grader verdict agreement (tuning set)", GRADED)
     else:
         print(f"graded replies not found: {GRADED}")
+    for path in BLIND:
+        report_agreement(f"grader verdict agreement, blind batch {path.stem.rsplit('_', 1)[-1]}", path)
     p50, p99 = latency([e.text for e in examples])
     print(f"coder latency per utterance (median of 3 runs, {len(examples)} utterances, one core): "
           f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")

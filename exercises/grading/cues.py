@@ -89,7 +89,9 @@ ADVICE = _rx(
     r"should|can|need|might)\b|\byou (?:could|might) (?:always |just )?(?:try|consider|look into)\b)"
 )
 REASSURE = _rx(
-    r"(\bdon't worry\b|\byou're not (?:a |an )?(?:failure|bad|stupid|useless|idiot)\b|"
+    r"(\b(?:it|that|this) happens to (?:everyone|everybody|all of us|the best of us)\b|"
+    r"\b(?:they|he|she|it|the \w+|everyone)(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right)|understand|"
+    r"come round|get over it)\b|\bdon't worry\b|\byou're not (?:a |an )?(?:failure|bad|stupid|useless|idiot)\b|"
     r"\byou're doing (?:great|fine|"
     r"well|brilliantly|amazing)\b|\byou (?:just )?haven't found\b|\bthe right one\b|"
     r"\bonly a matter of time\b|"
@@ -113,7 +115,9 @@ SELF_DISCLOSURE = _rx(
     r"was|had))"
 )
 JUDGEMENT = _rx(
-    r"(\byou're (?:using|doing|reading|holding) (?:it|this|that) wrong\b|\bthe (?:problem|issue|trouble) is "
+    r"(\bthat's (?:a bit |quite |very |so |really |a little )?(?:paranoid|extreme|irrational|harsh|over the top|"
+    r"an overreaction|dramatic|unreasonable|childish|naive)\b|\byou're (?:using|doing|reading|holding) (?:it|"
+    r"this|that) wrong\b|\bthe (?:problem|issue|trouble) is "
     r"(?:that )?you\b|\byou give up too\b|"
     r"\byou're (?:being )?(?:a bit |a little |quite |very |so |really )?(?:defensive|negative|stubborn|"
     r"closed[- ]minded|resistant|rigid|precious|touchy)\b|\byou're (?:just )?(?:wrong|overreacting|"
@@ -141,7 +145,14 @@ ARGUE = _rx(
     r"are|works)\b|"
     r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
     r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
-    r"\bnon-negotiable\b|^but\b|^actually\b|\bjust because\b|\b(?:applies|apply) to (?:everyone|everybody|all)\b|"
+    r"\bnon-negotiable\b|^but\b|^actually\b|"
+    r"^(?:but |well,? |actually,? )?our \w+(?: \w+)? (?:is|are|were|was) (?:all |very |really |actually |much |far )?"
+    r"(?:good|great|better|excellent|reliable|different|the best|fine|fair|cheap|cheaper)\b|"
+    r"\b(?:is|are) (?:all )?(?:highly |very |fully |really )?(?:trained|qualified|experienced|professionals?|"
+    r"experts?)\b|\b(?:only|just) wants? (?:what's best|the best|to help)\b|"
+    r"^(?:maybe|perhaps) (?:she|he|they|your \w+|the \w+) (?:doesn't|don't|didn't|isn't|aren't|wasn't|"
+    r"weren't|just|only|has|had|is|are|was|were)\b|\bjust because\b|\b(?:applies|apply) to (?:everyone|"
+    r"everybody|all)\b|"
     r"\b\w+ or not,|\bstill (?:has|have|needs?) to be\b|\beverybody else\b|"
     r"\b(?:much |far |a lot )?(?:healthier|better|safer|cheaper|easier|smarter) (?:ways?|options?|"
     r"alternatives?)\b|\b(?:but|when|though|and|whereas) actually\b|"
@@ -170,7 +181,8 @@ ARGUE = _rx(
     r"(?:is|are) right\b|\bthe (?:new|other) \w+ is (?:much |far )?better\b)"
 )
 WARN = _rx(
-    r"(\bif you don't\b|\bif you keep\b|\byou'll (?:lose|end up|regret|get (?:fired|sacked|hurt|sick)|"
+    r"(\b(?:which|that|this|it)(?:'s| is) (?:really |very |so |quite )?(?:dangerous|risky|reckless|unsafe|"
+    r"harmful)\b|\bif you don't\b|\bif you keep\b|\byou'll (?:lose|end up|regret|get (?:fired|sacked|hurt|sick)|"
     r"be sorry|fall behind|fail|get (?:cancer|ill|ill|diabetes))\b|\bif you (?:carry on|continue|"
     r"keep (?:going|on|this up))\b|"
     r"\bor else\b|\bwill cost you\b|\bin the long run\b|\bcould (?:have|get|lose|end)\b|"
@@ -248,7 +260,8 @@ I_CENTRED = _rx(
     r"you make me (?:proud|happy))\b"
 )
 BACKHANDED = _rx(
-    r"(\bfor once\b|\bfinally\b|\bat last\b|\babout time\b|\bfor a change\b|\beven you\b|"
+    r"(\bnext time you(?:'ll| will| can)\b|\bfor once\b|\bfinally\b|\bat last\b|\babout time\b|"
+    r"\bfor a change\b|\beven you\b|"
     r"\bsurprisingly\b|"
     r"\bwho knew\b|\bi didn't think you (?:could|would)\b|\bnot bad for\b|\bfor someone like you\b|"
     r"\bwhich is more than\b)"

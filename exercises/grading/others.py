@@ -65,6 +65,12 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
             "Keep it about the strength you see now."
         )
     mi_inconsistent(reply, a, prompt)
+    reassure = find(cues.REASSURE, reply)
+    if reassure:
+        a.issues.append(
+            f"{quote(reassure)} reassures rather than affirms. Name what they actually did, for example "
+            "the effort or the choice it took."
+        )
     specific = {w for w in content_stems(reply) if w not in {stem(p) for p in _PRAISE_WORDS}}
     specific -= {stem(g) for g in GENERIC}
     praise = find(cues.GENERIC_PRAISE, reply)

@@ -25,7 +25,8 @@ GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _YOU_WORD = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
 _TWO_CLAUSES = re.compile(r"\w[^.;]{12,}(?:,\s*(?:and|but|while|yet)|\s(?:but|while|yet))\s+\w[^.;]{8,}", re.I)
 _REFLECTIVE_OPENER = re.compile(
-    r"^(?:so\b|and so\b|sounds\b|it sounds\b|it seems\b|seems\b|what i'm hearing\b|i'm hearing\b|i hear\b|"
+    r"^(?:so\b|and so\b|that's\b|that must\b|that sounds\b|sounds\b|it sounds\b|it seems\b|seems\b|"
+    r"what i'm hearing\b|i'm hearing\b|i hear\b|"
     r"i wonder\b|maybe\b|perhaps\b|i guess\b|you\b|your\b)",
     re.I,
 )

@@ -44,8 +44,18 @@ _CLIENT_POSITIVE = re.compile(
 _CLAUSE = re.compile(r"[,;:]|\b(?:and|but|though|although)\b", re.I)
 
 
+_COUNTER_OPENER = re.compile(
+    r"^(?:the )?(?:trouble|problem|catch|thing) is\b|^(?:then again|on the other hand|having said that|that said)\b|"
+    r"^(?:but )?what about\b",
+    re.I,
+)
+
+
 def counter_claim(reply: str, prompt: str) -> str | None:
     """The benefit phrase when the reply argues for the change the person is resisting, else None."""
+    opener = _COUNTER_OPENER.search(normalise(reply))
+    if opener:
+        return opener.group(0)
     if _CLIENT_POSITIVE.search(normalise(prompt)):
         return None
     for sentence in split_sentences(reply) or [reply]:

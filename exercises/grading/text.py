@@ -101,6 +101,7 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "grade grades marks results score scores",
         "pressure busy rushed stretched stress stressed",
         "chaos chaotic hectic mayhem frantic manic madness",
+        "away awayday offsite retreat outing teambuilding social",
         "shout shouting yell yelling snap snapping scream temper",
         "price prices pricing cost costs fee fees expensive overpriced",
     )
@@ -153,7 +154,8 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'worried'/'worry' and 'schedules'/'schedule'."""
     for suffix in ("ingly", "edly", "ing", "ed", "ies", "es", "s", "ly", "y"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        # 'ly' only on longer words, so 'apply' and 'reply' keep their root ('appl', not 'app').
+        if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix == "ly" else 3):
             word = word[: -len(suffix)]
             break
     return word.replace("'", "")

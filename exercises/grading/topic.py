@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from exercises.grading.text import GENERIC, content_stems, expand, stem, swap_person
+from exercises.grading.text import GENERIC, content_stems, expand, stem
 
 # Generic words that still name a topic of their own when they are all a question is about
 # ('What are you doing this weekend?' is not about the report).
@@ -45,23 +45,28 @@ def question_off_topic(reply: str, *references: str) -> bool:
     return True
 
 
-_PHRASE = re.compile(r"\b(?:the|your|this|that|my|our|his|her|their)\s+(?:[a-z'-]+\s+){0,2}[a-z'-]+", re.I)
-_PHRASE_END = frozenset("about to for with at on in of the a an and or is are was were has have".split())
+_DET = r"(?:the|your|this|that|my|our|his|her|their)"
+_PHRASE = re.compile(rf"\b{_DET}\s+(?:(?!{_DET}\b)[a-z'-]+\s+){{0,2}}(?!{_DET}\b)[a-z'-]+", re.I)
+_PHRASE_END = frozenset("about to for with at on in of a an and or is are was were has have".split())
+_FIRST_PERSON = {"my": "your", "our": "your", "mine": "yours"}
 
 
 def topic_phrase(prompt: str) -> str | None:
-    """A short noun phrase naming what the original question is about ('the quarterly report'), or None."""
-    m = _PHRASE.search(prompt.strip())
-    if not m:
-        return None
-    kept: list[str] = []
-    for i, word in enumerate(m.group(0).split()):
-        low = word.lower()
-        if i and (low in _PHRASE_END or low.endswith("ing") or low in ("better", "worse", "well")):
-            break
-        kept.append(word)
-    while len(kept) > 2 and kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly")):
-        kept.pop()
-    if len(kept) < 2:
-        return None
-    return swap_person(" ".join(kept))
+    """A short noun phrase naming what the original question is about ('the quarterly report'), or None.
+
+    The last phrase wins ('Did the team enjoy the away day?' is about the away day).
+    """
+    best: str | None = None
+    for m in _PHRASE.finditer(prompt.strip()):
+        kept: list[str] = []
+        for i, word in enumerate(m.group(0).split()):
+            low = word.lower()
+            if i and (low in _PHRASE_END or low.endswith("ing") or low in ("better", "worse", "well")):
+                break
+            kept.append(word)
+        while len(kept) > 2 and kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly")):
+            kept.pop()
+        if len(kept) >= 2:
+            kept[0] = _FIRST_PERSON.get(kept[0].lower(), kept[0])
+            best = " ".join(kept)
+    return best

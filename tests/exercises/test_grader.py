@@ -12,6 +12,9 @@ from exercises.grader import grade
 from exercises.vocabulary import FREE_TEXT_KINDS
 
 DATA = Path(__file__).parent / "data" / "graded_replies.jsonl"
+# Batches written blind (before the grader saw them), kept as regression sets. First-sight agreement, before
+# the fixes each one prompted: batch 2 90.0%, batch 3 90.5% (see the commits that added them).
+BLIND = sorted((Path(__file__).parent / "data").glob("blind_replies_*.jsonl"))
 
 CASES: list[tuple[str, str, str, str]] = [
     ("open_question", "Did the new rota work for you?", "How has the new rota been working for you?", "pass"),
@@ -103,9 +106,9 @@ def test_bad_input_is_a_friendly_revise(kind: str, reply: str) -> None:
     assert verdict.model_answer
 
 
-def _agreement() -> tuple[float, dict[str, float]]:
+def _agreement(path: Path = DATA) -> tuple[float, dict[str, float]]:
     per: dict[str, list[bool]] = defaultdict(list)
-    for line in DATA.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         per[row["kind"]].append(grade(row["kind"], row["prompt"], row["reply"]).verdict == row["expected"])
     total = [ok for oks in per.values() for ok in oks]
@@ -126,6 +129,61 @@ def test_agreement_with_labelled_replies() -> None:
     overall, per_kind = _agreement()
     assert overall >= 0.92, per_kind
     assert all(share >= 0.85 for share in per_kind.values()), per_kind
+
+
+@pytest.mark.parametrize("path", BLIND, ids=lambda p: p.stem)
+def test_agreement_with_blind_batches(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    kinds = {row["kind"] for row in rows}
+    assert kinds == set(FREE_TEXT_KINDS)
+    assert all(row["expected"] in ("pass", "revise") for row in rows)
+    overall, per_kind = _agreement(path)
+    assert overall >= 0.92, per_kind
+    assert all(share >= 0.85 for share in per_kind.values()), per_kind
+
+
+def test_blind_batches_exist() -> None:
+    assert len(BLIND) >= 2
+    assert sum(len(p.read_text(encoding="utf-8").splitlines()) for p in BLIND) >= 360
+
+
+def test_off_topic_open_question_is_named_kindly() -> None:
+    verdict = grade("open_question", "Did you finish the report?", "What do you want for lunch?")
+    assert verdict.verdict == "revise"
+    assert verdict.feedback[0].startswith("That's a good open question, but it's about something else")
+    assert "the report" in verdict.feedback[0]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "reply"),
+    [
+        ("Did you finish the report?", "How is the write-up going?"),
+        ("Are you happy at work?", "What do you enjoy about your job?"),
+        ("Is the budget on track?", "How is the spending looking this quarter?"),
+        ("Did you finish the report?", "How's it going?"),
+    ],
+)
+def test_rewrite_in_other_words_stays_on_topic(prompt: str, reply: str) -> None:
+    assert grade("open_question", prompt, reply).verdict == "pass"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You know what you work, but finance still needs the numbers.",
+        "I hear you, but everyone has to fill them in.",
+        "Logging your hours protects you if there's ever a dispute.",
+    ],
+)
+def test_arguing_that_sounds_like_a_reflection_is_caught(reply: str) -> None:
+    verdict = grade("roll_with_resistance", "I'm not filling in timesheets. I know what I work.", reply)
+    assert verdict.verdict == "revise", verdict.feedback
+
+
+def test_affirmation_feedback_quotes_a_phrase_not_a_stray_word() -> None:
+    verdict = grade("affirmation", "I asked for help.", "Asking for help takes courage, and you did it.")
+    assert verdict.verdict == "pass"
+    assert "('Takes')" not in verdict.feedback[0] and "('Took')" not in verdict.feedback[0]
 
 
 GENERATED_PROMPTS = [
