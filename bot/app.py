@@ -43,6 +43,10 @@ class OarsApp:
     async def start(self, schedules: ScheduleCommands | None = None) -> Engine:
         client = await self.redis.start()
         self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours)
+        if schedules is None:
+            from bot.schedules import ScheduleService
+
+            schedules = ScheduleService(self._store, self.settings, self.clock)
         self._engine = Engine(
             self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz
         )

@@ -189,7 +189,11 @@ class ScheduleService:
         return [Reply(f"I don't know `schedule {quote_user_text(verb, 20)}`.\n{HELP}", private=True)]
 
     async def _add(self, msg: Inbound, words: list[str], need_days: bool) -> Reply:
-        if msg.is_direct or msg.platform not in PLATFORMS:
+        if msg.platform not in PLATFORMS:
+            return Reply("Channel drills post to Slack or Teams channels, so schedule them from there, or use "
+                         "`oars schedule add --platform slack --workspace … --channel … --at 09:30 --tz …`.",
+                         private=True)
+        if msg.is_direct:
             return Reply("Schedule channel drills from inside the channel that should get them.", private=True)
         if not words:
             return Reply(f"When should it post? For example `schedule daily 09:30 Europe/Berlin`.\n{HELP}",

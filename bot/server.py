@@ -36,11 +36,9 @@ async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, l
     from adapters.slack import SlackAdapter
     from adapters.teams import TeamsAdapter
     from bot.scheduler import Scheduler
-    from bot.schedules import ScheduleService
 
     oars = OarsApp(settings)
     engine = await oars.start()
-    engine.schedules = ScheduleService(oars.store, settings, oars.clock)
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app["oars"] = oars
     web_app.router.add_get("/healthz", healthz)
@@ -108,11 +106,9 @@ async def run_clock(settings: Settings) -> int:
 async def run_socket_mode(settings: Settings) -> int:
     from adapters.slack import SlackAdapter
     from bot.scheduler import Scheduler
-    from bot.schedules import ScheduleService
 
     oars = OarsApp(settings)
     engine = await oars.start()
-    engine.schedules = ScheduleService(oars.store, settings, oars.clock)
     slack = SlackAdapter(engine, settings)
     oars.senders.register("slack", slack.sender())
     scheduler = Scheduler(oars)
