@@ -113,19 +113,27 @@ def _options(raw: Mapping[str, Any], item: str, out: _Collector) -> list[Option]
     return options
 
 
-def parse_drill(raw: object, skill: str, index: int, out: _Collector) -> Drill | None:
-    """Check one drill mapping; returns the Drill only when it has no problems."""
-    before = len(out.problems)
+def _item_id(raw: object, index: int, what: str, allowed: frozenset[str], out: _Collector) -> str | None:
+    """The item's id for problem reports (or '#n'); checks it is a mapping with known fields only."""
     if not isinstance(raw, dict):
-        out.add(f"#{index}", "a drill must be a mapping")
+        out.add(f"#{index}", f"a {what} must be a mapping")
         return None
     item = str(raw["id"]).strip() if _text(raw.get("id")) else f"#{index}"
     if item.startswith("#"):
         out.add(item, "missing id")
     else:
         out.ids.append(item)
-    for key in sorted(set(raw) - DRILL_KEYS, key=str):
+    for key in sorted(set(raw) - allowed, key=str):
         out.add(item, f"unknown field {key!r}")
+    return item
+
+
+def parse_drill(raw: object, skill: str, index: int, out: _Collector) -> Drill | None:
+    """Check one drill mapping; returns the Drill only when it has no problems."""
+    before = len(out.problems)
+    item = _item_id(raw, index, "drill", DRILL_KEYS, out)
+    if item is None or not isinstance(raw, dict):
+        return None
     kind = raw.get("kind")
     if kind not in KINDS:
         out.add(item, f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
@@ -196,16 +204,9 @@ def parse_drill_file(path: Path) -> tuple[list[Drill], list[Problem], list[str]]
 def parse_tip(raw: object, index: int, out: _Collector) -> Tip | None:
     """Check one tip mapping; returns the Tip only when it has no problems."""
     before = len(out.problems)
-    if not isinstance(raw, dict):
-        out.add(f"#{index}", "a tip must be a mapping")
+    item = _item_id(raw, index, "tip", TIP_KEYS, out)
+    if item is None or not isinstance(raw, dict):
         return None
-    item = str(raw["id"]).strip() if _text(raw.get("id")) else f"#{index}"
-    if item.startswith("#"):
-        out.add(item, "missing id")
-    else:
-        out.ids.append(item)
-    for key in sorted(set(raw) - TIP_KEYS, key=str):
-        out.add(item, f"unknown field {key!r}")
     text = raw.get("text")
     if not _text(text):
         out.add(item, "empty text")
