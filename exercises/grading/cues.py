@@ -68,6 +68,8 @@ DOUBLE_Q = _rx(
     r"will|have|could) you)\b"
 )
 EITHER_OR = _rx(r"\b\w+\s+or\s+(?:the |a |an |your |more |less )?\w+\s*\?$")
+# 'What matters more to you, treats or being debt-free?': a forced choice between two answers.
+FORCED_CHOICE = _rx(r"(\b(?:more|most|better|rather)\b[^?]{0,40},\s*[^,?]{1,40}\bor\b[^,?]{1,40}\?\s*$)")
 ADVICE = _rx(
     r"((?<!what )\byou (?:should|shouldn't|ought to|oughtn't|must|mustn't|need to|have to|had better|gotta|"
     r"'ve got to|just need to)\b|\byou(?:'ll| will) (?:just )?(?:have|need) to\b|\byou're (?:going|"
@@ -115,7 +117,8 @@ SELF_DISCLOSURE = _rx(
     r"was|had))"
 )
 JUDGEMENT = _rx(
-    r"(\bthat's (?:a bit |quite |very |so |really |a little )?(?:paranoid|extreme|irrational|harsh|over the top|"
+    r"(\buser error\b|\bdown to (?:you|how you)\b|\bthat's (?:a bit |quite |very |so |really |"
+    r"a little )?(?:paranoid|extreme|irrational|harsh|over the top|"
     r"an overreaction|dramatic|unreasonable|childish|naive)\b|\byou're (?:using|doing|reading|holding) (?:it|"
     r"this|that) wrong\b|\bthe (?:problem|issue|trouble) is "
     r"(?:that )?you\b|\byou give up too\b|"
@@ -146,6 +149,8 @@ ARGUE = _rx(
     r"\bit's (?:mandatory|required|compulsory|not optional|the rule|policy)\b|\brules are rules\b|"
     r"\bno choice\b|\bnot up for debate\b|\bwhether you like it or not\b|\byou don't have a choice\b|"
     r"\bnon-negotiable\b|^but\b|^actually\b|"
+    r"\b(?:isn't|won't be|is no longer|will no longer be|no longer) (?:supported|available|allowed|an option)\b|"
+    r"\bbeing (?:phased out|retired|switched off|withdrawn)\b|"
     r"^(?:but |well,? |actually,? )?our \w+(?: \w+)? (?:is|are|were|was) (?:all |very |really |actually |much |far )?"
     r"(?:good|great|better|excellent|reliable|different|the best|fine|fair|cheap|cheaper)\b|"
     r"\b(?:is|are) (?:all )?(?:highly |very |fully |really )?(?:trained|qualified|experienced|professionals?|"

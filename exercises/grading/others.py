@@ -61,7 +61,7 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
     backhanded = find(cues.BACKHANDED, reply)
     if backhanded:
         a.issues.append(
-            f"{quote(backhanded)} turns it into a backhanded compliment: it reminds them of past failures. "
+            f"{quote(backhanded)} turns it into a backhanded compliment: it points at what they haven't done. "
             "Keep it about the strength you see now."
         )
     mi_inconsistent(reply, a, prompt)
@@ -161,6 +161,12 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
     mine = content_stems(reply)
     covered = _covered(points, mine, generic) if points else []
     mi_inconsistent(reply, a, prompt)
+    reassure = find(cues.REASSURE, reply)
+    if reassure:
+        a.issues.append(
+            f"{quote(reassure)} reassures, which can skip past what they told you. Play their points back "
+            "as they said them."
+        )
     codes = sentence_codes(coding)
     questions_only = (all(c in ("open_question", "closed_question") for c in codes) and bool(codes)
                       and len(covered) < 2)

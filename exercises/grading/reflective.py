@@ -193,6 +193,12 @@ def grade_develop_discrepancy(prompt: str, reply: str, answers: Sequence[str], c
     why = find(cues.JUDGING_WHY, reply)
     if why:
         a.issues.append(f"{quote(why)} puts them on the spot; they'll defend rather than reflect.")
+    forced = find(cues.FORCED_CHOICE, reply)
+    if forced and not a.issues:
+        a.issues.append(
+            "Asking them to pick one side makes it a test with a right answer. Put both sides next to each other "
+            "instead: 'How does… fit with…?'"
+        )
     you_say = re.search(r"\byou (?:say|said|claim) (?:you|that)\b.*\bbut\b", reply, re.I)
     if you_say and not a.issues:
         a.issues.append(
@@ -225,6 +231,6 @@ def grade_develop_discrepancy(prompt: str, reply: str, answers: Sequence[str], c
                 "It doesn't yet put their goal and their current situation side by side. Try 'You want…, "
                 "and at the moment…' or 'How does… fit with…?'."
             )
-    if looks_off_topic(reply, prompt, *answers, min_distinctive=3):
+    if not _REFLECTIVE_OPENER.search(reply) and looks_off_topic(reply, prompt, *answers, min_distinctive=3):
         a.issues.append("Stay with the goal and the behaviour they described; this drifts elsewhere.")
     return a

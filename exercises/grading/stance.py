@@ -51,6 +51,9 @@ _COUNTER_OPENER = re.compile(
 )
 
 
+_TAIL_BREAK = re.compile(r"[,;:]|\b(?:and|but|though|although|if|when|because|unless)\b", re.I)
+
+
 def counter_claim(reply: str, prompt: str) -> str | None:
     """The benefit phrase when the reply argues for the change the person is resisting, else None."""
     opener = _COUNTER_OPENER.search(normalise(reply))
@@ -69,8 +72,18 @@ def counter_claim(reply: str, prompt: str) -> str | None:
                 continue
             if _THEIR_VIEW.search(before) or _THEIR_VIEW.search(text[m.end(): m.end() + 12]):
                 continue
-            return m.group(0)
+            return _clause_around(before, text[m.start():])
     return None
+
+
+def _clause_around(before: str, rest: str) -> str:
+    """The clause holding the benefit word, short enough to quote ('Medication saves lives')."""
+    tail = _TAIL_BREAK.split(rest)[0]
+    words = (before + tail).split()
+    lead = len(before.split())
+    if len(words) > 9:
+        words = words[max(0, lead - 3): lead + 4]
+    return " ".join(words).strip(" ,.;:!?")
 
 
 _THIRD_PARTY_SHOULD = re.compile(

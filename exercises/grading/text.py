@@ -43,7 +43,7 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "job work role career position employment office workplace promotion promoted progression",
         "boss manager lead supervisor leader director",
         "kid kids child children son daughter teen teenager",
-        "money budget cost price pay salary afford expensive cheap finance financial spend spending",
+        "money budget cost price pay salary afford expensive cheap finance financial spend spending cash runway",
         "team colleague colleagues coworker coworkers peer peers staff group",
         "drink drinking alcohol beer wine",
         "smoke smoking cigarette cigarettes nicotine vape",
@@ -101,6 +101,11 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "grade grades marks results score scores",
         "pressure busy rushed stretched stress stressed",
         "chaos chaotic hectic mayhem frantic manic madness",
+        "hard hardest harder tough toughest tougher difficult challenging grim",
+        "class group classes",
+        "investor investors funding fund funds raise raising investment",
+        "traction growth users signups uptake adoption",
+        "visible visibility seen notice noticed profile recognition",
         "away awayday offsite retreat outing teambuilding social",
         "shout shouting yell yelling snap snapping scream temper",
         "price prices pricing cost costs fee fees expensive overpriced",
@@ -155,10 +160,24 @@ def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'worried'/'worry' and 'schedules'/'schedule'."""
     for suffix in ("ingly", "edly", "ing", "ed", "ies", "es", "s", "ly", "y"):
         # 'ly' only on longer words, so 'apply' and 'reply' keep their root ('appl', not 'app').
+        if suffix == "es" and word.endswith("es") and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+            suffix = "s"  # 'loves' -> 'love', 'schedules' -> 'schedule'; 'classes' -> 'class'
         if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix == "ly" else 3):
             word = word[: -len(suffix)]
             break
     return word.replace("'", "")
+
+
+def _synonym_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for group in _SYNONYM_GROUPS:
+        gstems = {stem(w) for w in group}
+        for g in gstems:
+            index.setdefault(g, set()).update(gstems)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+_SYNONYMS_OF = _synonym_index()
 
 
 def content_stems(text: str) -> set[str]:
@@ -168,10 +187,8 @@ def content_stems(text: str) -> set[str]:
 def expand(stems: set[str]) -> set[str]:
     """The stems plus every synonym-group stem that shares a member with them."""
     out = set(stems)
-    for group in _SYNONYM_GROUPS:
-        gstems = {stem(w) for w in group}
-        if gstems & stems:
-            out |= gstems
+    for stem_ in stems:
+        out |= _SYNONYMS_OF.get(stem_, frozenset())
     return out
 
 
@@ -232,7 +249,7 @@ def bad_input(reply: str, limit: int = MAX_REPLY_CHARS) -> str | None:
         return ("I couldn't find any words in that reply, only symbols or emoji. Write the sentence you "
                 "would actually say, and I'll give you feedback on it.")
     ws = words(text)
-    if letters_ratio_non_ascii(text) > 0.3 or (len(ws) >= 4 and not set(ws) & STOPWORDS):
+    if letters_ratio_non_ascii(text) > 0.3 or (len(ws) >= 6 and not set(ws) & STOPWORDS):
         return ("These drills are in English for now, and I can only give useful feedback on English "
                 "replies. Try writing your answer in English.")
     return None
