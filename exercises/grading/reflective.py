@@ -231,6 +231,7 @@ def grade_develop_discrepancy(prompt: str, reply: str, answers: Sequence[str], c
                 "It doesn't yet put their goal and their current situation side by side. Try 'You want…, "
                 "and at the moment…' or 'How does… fit with…?'."
             )
-    if not _REFLECTIVE_OPENER.search(reply) and looks_off_topic(reply, prompt, *answers, min_distinctive=3):
+    if (not value and not _REFLECTIVE_OPENER.search(reply)
+            and looks_off_topic(reply, prompt, *answers, min_distinctive=3)):
         a.issues.append("Stay with the goal and the behaviour they described; this drifts elsewhere.")
     return a

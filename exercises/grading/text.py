@@ -63,7 +63,7 @@ _SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "worry worried anxious nervous stress stressed afraid scared concern concerned",
         "angry frustrated annoyed fed upset irritated cross",
         "quit stop stopping quitting cut give",
-        "eat eating food diet meal meals breakfast lunch dinner snack snacks hungry",
+        "eat eating food diet meal meals breakfast lunch dinner snack snacks hungry feed feeding cooking takeaway",
         "list lists todo track tracking organise organize organised organized organising plate top juggle",
         "health healthy doctor medication medicine tablets",
         "partner wife husband spouse family",
