@@ -19,11 +19,12 @@ from bot.app import OarsApp
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+OARS_KEY = web.AppKey("oars", OarsApp)
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Liveness plus a Redis check: 200 when the store answers, 503 (still up) when it does not."""
-    app: OarsApp = request.app["oars"]
+    app = request.app[OARS_KEY]
     try:
         await app.store.ping()
     except Exception:
@@ -40,7 +41,7 @@ async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, l
     oars = OarsApp(settings)
     engine = await oars.start()
     web_app = web.Application(client_max_size=1024 * 1024)
-    web_app["oars"] = oars
+    web_app[OARS_KEY] = oars
     web_app.router.add_get("/healthz", healthz)
     slack = SlackAdapter(engine, settings)
     slack.mount(web_app)
