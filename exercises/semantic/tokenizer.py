@@ -1,0 +1,131 @@
+"""BERT WordPiece tokenisation in pure Python, matching the uncased BertTokenizer of all-MiniLM-L6-v2.
+
+Normalise (drop control characters, space out CJK, strip accents, lowercase), split on whitespace and
+punctuation, then greedy longest-match-first WordPiece with '##' continuations; [CLS] … [SEP] around it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+MAX_TOKENS = 128
+MAX_CHARS_PER_WORD = 100
+
+
+def _is_control(ch: str) -> bool:
+    if ch in "\t\n\r":
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cn", "Co", "Cs")
+
+
+def _is_whitespace(ch: str) -> bool:
+    return ch in " \t\n\r" or unicodedata.category(ch) == "Zs"
+
+
+def _is_punctuation(ch: str) -> bool:
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
+            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+def normalize(text: str) -> str:
+    """BertNormalizer(clean_text, handle_chinese_chars, strip_accents follows lowercase, lowercase)."""
+    out: list[str] = []
+    for ch in text:
+        cp = ord(ch)
+        if cp == 0 or cp == 0xFFFD or _is_control(ch):
+            continue
+        if _is_whitespace(ch):
+            out.append(" ")
+        elif _is_cjk(cp):
+            out.append(f" {ch} ")
+        else:
+            out.append(ch)
+    decomposed = unicodedata.normalize("NFD", "".join(out))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
+
+
+def pre_tokenize(text: str) -> list[str]:
+    """Split on whitespace, and make every punctuation character a word of its own."""
+    words: list[str] = []
+    for chunk in text.split():
+        current: list[str] = []
+        for ch in chunk:
+            if _is_punctuation(ch):
+                if current:
+                    words.append("".join(current))
+                    current = []
+                words.append(ch)
+            else:
+                current.append(ch)
+        if current:
+            words.append("".join(current))
+    return words
+
+
+class WordPiece:
+    """Vocabulary lookup plus the greedy longest-match-first split."""
+
+    def __init__(self, vocab: Iterable[str]) -> None:
+        self.ids: dict[str, int] = {}
+        for i, token in enumerate(vocab):
+            self.ids.setdefault(token, i)
+        self.unk = self.ids["[UNK]"]
+        self.cls = self.ids["[CLS]"]
+        self.sep = self.ids["[SEP]"]
+        self.pad = self.ids.get("[PAD]", 0)
+        self._word = lru_cache(maxsize=16384)(self._split_word)
+
+    @classmethod
+    def from_vocab_file(cls, path: Path) -> WordPiece:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return cls(line.rstrip("\r") for line in lines)
+
+    def _split_word(self, word: str) -> tuple[int, ...]:
+        if len(word) > MAX_CHARS_PER_WORD:
+            return (self.unk,)
+        pieces: list[int] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                found = self.ids.get(piece)
+                if found is not None:
+                    break
+                end -= 1
+            if found is None:
+                return (self.unk,)
+            pieces.append(found)
+            start = end
+        return tuple(pieces)
+
+    def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
+        """[CLS] + word pieces + [SEP], truncated to max_tokens in all."""
+        ids = [self.cls]
+        limit = max_tokens - 1
+        for word in pre_tokenize(normalize(text)):
+            ids.extend(self._word(word))
+            if len(ids) >= limit:
+                del ids[limit:]
+                break
+        ids.append(self.sep)
+        return ids
+
+    def tokens(self, text: str) -> list[str]:
+        """The token strings (for tests and debugging)."""
+        inverse = {i: t for t, i in self.ids.items()}
+        return [inverse[i] for i in self.encode(text)]

