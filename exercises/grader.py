@@ -19,6 +19,7 @@ from exercises.grading.reflective import (
     grade_reflection,
     grade_roll_with_resistance,
 )
+from exercises.grading.relevance import UNRELATED_FEEDBACK, clearly_unrelated
 from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input, fix_typos
 from exercises.model import Verdict
 from exercises.vocabulary import FREE_TEXT_KINDS
@@ -41,6 +42,9 @@ _GRADERS: dict[str, Grader] = {
     "summary": grade_summary,
 }
 assert set(_GRADERS) == set(FREE_TEXT_KINDS)
+# Kinds whose reply must carry what the client said (checked by meaning when no word links them).
+_CONTENT_KINDS = frozenset({"reflection", "complex_reflection", "roll_with_resistance", "develop_discrepancy",
+                            "summary"})
 
 
 def _codes_seen(coding: Coding) -> tuple[str, ...]:
@@ -64,6 +68,11 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     text = fix_typos(reply.strip())
     coding = code(text)
     assessment = _GRADERS[kind](prompt or "", text, answers, coding)
+    if (kind in _CONTENT_KINDS and not assessment.issues and not (kind == "roll_with_resistance" and "?" in text)
+            and clearly_unrelated(text, prompt or "", answers or (model,))):
+        assessment.good.clear()
+        assessment.tips.clear()
+        assessment.issues.append(UNRELATED_FEEDBACK)
     verdict, score = assessment.verdict()
     lines = assessment.lines()
     if verdict == "revise" and not assessment.issues:

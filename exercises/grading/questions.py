@@ -9,6 +9,8 @@ from exercises.coder.features import split_sentences
 from exercises.grading import cues
 from exercises.grading.base import ADVICE_MODAL, Assessment
 from exercises.grading.cues import find, quote
+from exercises.grading.model_answers import make_model_answer
+from exercises.grading.relevance import same_topic_by_meaning
 from exercises.grading.text import overlap
 from exercises.grading.topic import question_off_topic, topic_phrase
 
@@ -52,7 +54,8 @@ def grade_open_question(prompt: str, reply: str, answers: Sequence[str], coding:
     elif "?" not in question and not find(cues.OPEN_REQUEST, question):
         a.tips.append("Add a question mark so it reads clearly as a question.")
 
-    off_topic = question_off_topic(reply, prompt, *answers)
+    off_topic = question_off_topic(reply, prompt, *answers) and not same_topic_by_meaning(
+        reply, prompt, answers or (make_model_answer("open_question", prompt),))
     if off_topic:
         a.issues.append(_off_topic_message(prompt, good_shape=closed_reason is None and not a.issues))
     if is_open and not off_topic:

