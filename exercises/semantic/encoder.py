@@ -115,24 +115,25 @@ class Encoder:
     def dim(self) -> int:
         return self.hidden
 
-    def encode_ids(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
-        """Unit-length mean-pooled embeddings, one row per token-id sequence."""
-        n = len(batch)
-        if n == 0:
-            return np.zeros((0, self.hidden), dtype=np.float32)
-        length = max(len(ids) for ids in batch)
+    def _pad(self, batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        n, length = len(batch), max(len(ids) for ids in batch)
         ids = np.zeros((n, length), dtype=np.int64)
         mask = np.zeros((n, length), dtype=np.float32)
         for row, seq in enumerate(batch):
             ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1.0
+        return ids, mask
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, upto: int | None = None) -> np.ndarray:
+        """Hidden states after `upto` transformer layers (all of them when None), shape (n, L, hidden)."""
+        n, length = ids.shape
         x = np.asarray(self.word[ids], dtype=np.float32) + self.position[:length] + self.token_type
         x = layer_norm(x, *self.emb_ln, self.eps)
         # Padding keys get the most negative float32, as the reference does: exp() of it is exactly 0.
         bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
         h, d = self.heads, self.hidden // self.heads
         scale = np.float32(1.0 / np.sqrt(d))
-        for layer in self.layers:
+        for layer in self.layers[:upto]:
             qkv = x @ layer.qkv_w + layer.qkv_b  # (n, L, 3H)
             qkv = qkv.reshape(n, length, 3, h, d).transpose(2, 0, 3, 1, 4)  # (3, n, h, L, d)
             q, k, v = qkv[0], qkv[1], qkv[2]
@@ -144,10 +145,27 @@ class Encoder:
             x = layer_norm(context @ layer.out_w + layer.out_b + x, layer.ln1_w, layer.ln1_b, self.eps)
             inner = gelu(x @ layer.ff_w + layer.ff_b)
             x = layer_norm(inner @ layer.ff_out_w + layer.ff_out_b + x, layer.ln2_w, layer.ln2_b, self.eps)
+        return x
+
+    def encode_ids(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
+        """Unit-length mean-pooled embeddings, one row per token-id sequence."""
+        if len(batch) == 0:
+            return np.zeros((0, self.hidden), dtype=np.float32)
+        ids, mask = self._pad(batch)
+        x = self._forward(ids, mask)
         summed = (x * mask[:, :, None]).sum(axis=1)
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
+
+    def token_vectors(self, text: str, layer: int | None = None) -> tuple[list[str], np.ndarray]:
+        """The WordPiece tokens of `text` (without [CLS]/[SEP]) and their contextual vectors after `layer`
+        transformer layers (the last when None), one unit-length row per token."""
+        ids = self.tokenizer.encode(text, self.max_tokens)
+        x = self._forward(*self._pad([ids]), upto=layer)[0, 1:-1]
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        tokens = self.tokenizer.convert_ids_to_tokens(ids[1:-1])
+        return tokens, (x / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Embed texts in batches of similar length (less padding), returned in input order."""

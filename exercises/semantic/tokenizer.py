@@ -84,6 +84,7 @@ class WordPiece:
         self.cls = self.ids["[CLS]"]
         self.sep = self.ids["[SEP]"]
         self.pad = self.ids.get("[PAD]", 0)
+        self._inverse = {i: t for t, i in self.ids.items()}
         self._word = lru_cache(maxsize=16384)(self._split_word)
 
     @classmethod
@@ -125,7 +126,9 @@ class WordPiece:
         ids.append(self.sep)
         return ids
 
+    def convert_ids_to_tokens(self, ids: Iterable[int]) -> list[str]:
+        return [self._inverse.get(i, "[UNK]") for i in ids]
+
     def tokens(self, text: str) -> list[str]:
         """The token strings (for tests and debugging)."""
-        inverse = {i: t for t, i in self.ids.items()}
-        return [inverse[i] for i in self.encode(text)]
+        return self.convert_ids_to_tokens(self.encode(text))

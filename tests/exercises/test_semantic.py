@@ -55,6 +55,24 @@ def test_batch_and_single_agree_and_similarity_is_cosine() -> None:
     assert semantic.similarity(a, a) == pytest.approx(1.0, abs=1e-5)
 
 
+@needs_model
+def test_token_vectors_are_the_pooled_states() -> None:
+    """Per-token contextual vectors (without [CLS]/[SEP]) come from the same forward pass as the embedding."""
+    enc = semantic._load()
+    assert enc is not None
+    text = "You're tired of repeating yourself."
+    tokens, vecs = enc.token_vectors(text)
+    assert tokens == enc.tokenizer.tokens(text)[1:-1]
+    assert vecs.shape == (len(tokens), enc.dim)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    ids = enc.tokenizer.encode(text)
+    states = enc._forward(*enc._pad([ids]))[0]
+    pooled = states.mean(axis=0)
+    assert np.abs(pooled / np.linalg.norm(pooled) - enc.encode([text])[0]).max() < 1e-6
+    _, middle = enc.token_vectors(text, layer=4)
+    assert middle.shape == vecs.shape and not np.allclose(middle, vecs)
+
+
 def test_wordpiece_greedy_longest_match_and_unknown() -> None:
     tok = WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "runn", "##ing", ",", "!"])
     assert tok.encode("unaffable, running!") == [2, 4, 5, 6, 9, 7, 8, 10, 3]
