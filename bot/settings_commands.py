@@ -66,11 +66,13 @@ class SettingsCommands:
 
     async def _show(self, member: MemberRef) -> Reply:
         profile = await self.store.profile(member)
-        reminder = profile.reminder or "off"
-        state = "paused" if profile.paused else "on"
+        if not profile.reminder:
+            reminder = "off"
+        else:
+            reminder = f"{profile.reminder} (paused)" if profile.paused else profile.reminder
         return Reply(
             f"*Your settings*\n• Time zone: {profile.tz or self.default_tz}\n"
-            f"• Daily reminder: {reminder} ({state})\n"
+            f"• Daily reminder: {reminder}\n"
             "Change with `settings tz <Area/City>` or `settings reminder HH:MM` (or `off`)."
         )
 
