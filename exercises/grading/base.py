@@ -31,6 +31,25 @@ _UNDERSTAND_ONLY = re.compile(
 )
 
 
+# Cue set -> what the feedback says after quoting the phrase, checked in this order (advice comes first).
+# A None pattern is the 'they should…' verdict about other people, only worth naming when nothing more
+# direct was found first.
+_ADVICE_FEEDBACK = ("gives advice. Advice before the person asks for it tends to invite a 'yes, but…'. Leave "
+                    "the solution with them for now.")
+_PUSHING_CUES: tuple[tuple[re.Pattern[str] | None, str], ...] = (
+    (cues.WARN, "sounds like a warning. Warnings usually make people defend the status quo; leave out "
+     "the consequences."),
+    (None, "tells them what ought to happen. Stay with what they feel and want, and leave the "
+     "verdict to them."),
+    (cues.JUDGEMENT, "carries a judgement, and judgement makes people defensive. Describe what you "
+     "heard without grading it."),
+    (cues.ARGUE, "argues the other side. When we argue for change, the other person tends to argue "
+     "against it; try reflecting their view instead."),
+    (cues.PERSUADE, "is persuasion. Trying to convince someone usually strengthens their doubts; "
+     "let them find their own reasons."),
+)
+
+
 @dataclass
 class Assessment:
     """The grader's notes on one reply: what works, what blocks a pass, and optional polish."""
@@ -75,48 +94,12 @@ def find_new(pattern: re.Pattern[str], reply: str, prompt: str) -> str | None:
 def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_imperative: bool = False) -> bool:
     """Flag advice, warnings, judgement, arguing and persuasion; True when something was found."""
     found = False
-    advice = find_new(ADVICE_MODAL if allow_imperative else cues.ADVICE, reply, prompt)
-    if advice:
-        a.issues.append(
-            f"{quote(advice)} gives advice. Advice before the person asks for it tends to invite a "
-            "'yes, but…'. Leave the solution with them for now."
-        )
-        found = True
-    warn = find_new(cues.WARN, reply, prompt)
-    if warn:
-        a.issues.append(
-            f"{quote(warn)} sounds like a warning. Warnings usually make people defend the status quo; "
-            "leave out the consequences."
-        )
-        found = True
-    prescribe = None if found else third_party_should(reply)
-    if prescribe:
-        a.issues.append(
-            f"{quote(prescribe)} tells them what ought to happen. Stay with what they feel and want, and "
-            "leave the verdict to them."
-        )
-        found = True
-    judge = find_new(cues.JUDGEMENT, reply, prompt)
-    if judge:
-        a.issues.append(
-            f"{quote(judge)} carries a judgement, and judgement makes people defensive. Describe what you "
-            "heard without grading it."
-        )
-        found = True
-    argue = find_new(cues.ARGUE, reply, prompt)
-    if argue:
-        a.issues.append(
-            f"{quote(argue)} argues the other side. When we argue for change, the other person tends to "
-            "argue against it; try reflecting their view instead."
-        )
-        found = True
-    persuade = find_new(cues.PERSUADE, reply, prompt)
-    if persuade:
-        a.issues.append(
-            f"{quote(persuade)} is persuasion. Trying to convince someone usually strengthens their doubts; "
-            "let them find their own reasons."
-        )
-        found = True
+    advice = ADVICE_MODAL if allow_imperative else cues.ADVICE
+    for pattern, message in ((advice, _ADVICE_FEEDBACK), *_PUSHING_CUES):
+        phrase = (None if found else third_party_should(reply)) if pattern is None else find_new(pattern, reply, prompt)
+        if phrase:
+            a.issues.append(f"{quote(phrase)} {message}")
+            found = True
     return found
 
 
