@@ -24,6 +24,12 @@ ADVICE_MODAL = re.compile(
     r"you to|you)\b|\bmaybe you (?:could|should|can|need|might)\b)",
     re.IGNORECASE,
 )
+# A yes/no question typed without its question mark ('have you flagged it to anyone').
+_ASKS_YOU = re.compile(
+    r"^(?:so,? |and |but |ok,? |okay,? )?((?:do|does|did|have|has|are|were|will|would|can|could|is|was)(?:n't)? "
+    r"you)\b",
+    re.IGNORECASE,
+)
 _UNDERSTAND_ONLY = re.compile(
     r"^(?:i (?:totally |completely |really )?(?:understand|get it|hear you|know how you feel|see)|"
     r"that makes sense|i'm sorry(?: to hear that)?|okay|ok|right|got it)[.! ]*$",
@@ -110,6 +116,11 @@ def statement_checks(reply: str, a: Assessment, prompt: str = "", *, allow_quest
         a.issues.append(
             f"It opens with {quote(asks)}, so it's a question rather than a reflection. A reflection says back "
             "what you heard as a statement, so the person feels understood before being asked anything."
+        )
+    elif not allow_question and (asks_you := _ASKS_YOU.match(reply.strip())):
+        a.issues.append(
+            f"It opens with {quote(asks_you.group(1))}, so it reads as a question even "
+            "without a question mark. Say back what you heard as a statement instead."
         )
     elif not allow_question and is_question(reply):
         a.issues.append(

@@ -59,7 +59,7 @@ DISGUISED_ADVICE_Q = _rx(
     r"\bwouldn't it be (?:better|easier)\b|\bhave you ever thought of\b)"
 )
 DOUBLE_Q = _rx(
-    r"\?.*\w.*\?|\b(?:and|or)\s+(?:what's|how's|why's|where's|who's)\s+\w+ing\b|"
+    r"\?.*\w.*\?|,\s*(?:and|or)\s+(?:what|how|why|when|where|who|which)\s+\w+\s+\w+[^,]*\?$|\b(?:and|or)\s+(?:what's|how's|why's|where's|who's)\s+\w+ing\b|"
     r"\b(?:and|or)\s+(?:what|how|why)\s+(?:\w+\s+)?(?:you|your)\b.*\?$|\b(?:and|or)\s+(?:(?:what|"
     r"how|why|when|where|who)\s+(?:do|does|did|would|will|can|"
     r"could|are|"
@@ -81,7 +81,9 @@ ADVICE = _rx(
     r"(?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"
     r"\bi (?:recommend|suggest|'d recommend|'d suggest|would suggest|would recommend|"
     r"think you should)\b|"
-    r"^(?:just |so just |then )?(?:make sure|remember to|be sure to|don't forget|keep it up)\b|"
+    r"(?:^|[,;.!]\s*)(?:just |so just |and just |then )?(?:make sure|remember to|be sure to|don't forget|"
+    r"keep it up)\b|^just (?:put|turn|switch|block|book|say|tell|ask|try|do|go|get|stop|start|take|make|"
+    r"let|leave|text|ring|call|send|cut|bin|delete|mute|ignore)\b|"
     r"^(?:just |so just |then )?(?:try|start|stop|go|talk to|call|tell (?:her|him|them)|take|"
     r"don't|do|get|put|give|keep|ask|write|book|set|cut|quit|focus|think about|consider)\b"
     r"(?!\s+(?:you|i|we|they|it|he|she|your|that|this|things|anyone|anything)\b)|"
@@ -99,7 +101,11 @@ REASSURE = _rx(
     r"\byou're doing (?:great|fine|"
     r"well|brilliantly|amazing)\b|\byou (?:just )?haven't found\b|\bthe right one\b|"
     r"\bonly a matter of time\b|"
-    r"\byou'll get there\b|\bit'?ll (?:all )?(?:be|work out)\b|\bit will (?:all )?(?:be|work out)\b|"
+    r"\byou'll get there\b|\byou'll (?:get|nail|smash|ace|crack|pass) (?:it|this|that)\b|"
+    r"\bhopefully (?:you'll|you will|it'll|it will|this time|next time)\b|\bnext time,? (?:you'll|it'll)\b|"
+    r"\beveryone (?:on|in|at|with) (?:\w+ ){1,3}(?:is|gets|feels|finds)\b|"
+    r"\b(?:every|any|most) (?:parent|mum|mom|dad|nurse|manager|teacher|person|one) (?:feels|gets|has|goes)\b|"
+    r"\bit'?ll (?:all )?(?:be|work out)\b|\bit will (?:all )?(?:be|work out)\b|"
     r"\beverything (?:will|is going to)\b|\byou'll be (?:fine|ok|okay|great)\b|\bi'm sure (?:it|"
     r"you|they)\b|"
     r"\bno need to (?:worry|be)\b|\bit's not (?:that|so) bad\b|\blook on the bright side\b|"
@@ -115,8 +121,9 @@ SELF_DISCLOSURE = _rx(
     r"(\bi also\b|\bme too\b|\bi used to\b|\bwhen i was\b|\bi had the same\b|\bhappened to me\b|"
     r"\bi remember when\b|\bi've been there\b|\bi went through\b|\bsame here\b|"
     r"\bi know exactly how you feel\b|"
-    r"\bin my experience\b|\bmy (?:own )?(?:son|daughter|kids|husband|wife|team|manager) (?:did|"
-    r"was|had))"
+    r"\bin my experience\b|\bmy (?:own )?(?:son|daughter|kids|husband|wife|partner|team|manager|mum|mom|"
+    r"mother|dad|father|brother|sister|friend|boss|gran|nan) (?:did|does|was|is|had|used to|went)\b|"
+    r"\b(?:i|we|me) (?:did|had|went through|do) (?:exactly |just )?the same\b)"
 )
 JUDGEMENT = _rx(
     r"(\buser error\b|\bdown to (?:you|how you)\b|\bthat's (?:a bit |quite |very |so |really |"
@@ -137,7 +144,10 @@ JUDGEMENT = _rx(
     r"stubborn)\b|"
     r"\byou (?:always|never)\b|\bwhat did you expect\b|\bno wonder\b|\bit's not (?:my|our) problem\b|"
     r"\bstop (?:complaining|whining|moaning)\b|\bthe real problem is you\b|"
-    r"\byou can't have it both ways\b)"
+    r"\byou can't have it both ways\b|"
+    r"\bif you (?:really |actually |truly )?(?:knew|cared|wanted|meant)\b[^.]{0,40}\byou(?:'d| would|"
+    r" wouldn't)\b|\bwhich (?:isn't|is not|is hardly|is never) (?:great|good|ideal|healthy|smart|clever|wise|"
+    r"a good idea|helping)\b)"
 )
 ARGUE = _rx(
     r"(\bbut (?:it's|it is|this is) (?:mandatory|required|compulsory|the rule|policy|not optional|"
@@ -178,8 +188,8 @@ ARGUE = _rx(
     r"\b(?:your \w+|it|the \w+|they) (?:doesn't|don't|won't) care (?:what|how|if|whether)\b|"
     r"\bthat's not (?:fair|right|true)\b|\b(?:i'm|we're) not like\b|"
     r"\bi can assure you\b|"
-    r"\bour (?:company|product|team|service) is (?:different|better)\b|\b(?:it's|it is|that's|"
-    r"this is|they're|they are) actually\b|\bbacked by\b|"
+    r"\bour (?:company|product|team|service) is (?:different|better)\b|(?:^|[,;.!?]\s*|\bbut )(?:it's|"
+    r"it is|that's|this is|they're|they are) actually\b|\b(?:it's|that's) (?:just )?part of the job\b|\bbacked by\b|"
     r"\b(?:research|studies|science|the evidence) (?:shows?|says|proves)\b|"
     r"\bit's (?:been )?proven\b|\b(?:up to you|your (?:own )?(?:call|choice|decision)),? but\b|"
     r"\bthat's because (?:we|our|the)\b|\bin (?:our|"
@@ -196,7 +206,7 @@ WARN = _rx(
     r"keep (?:going|on|this up))\b|"
     r"\bor else\b|\bwill cost you\b|\bin the long run\b|\bcould (?:have|get|lose|end)\b|"
     r"\bthere will be consequences\b|\bgoing to (?:regret|lose|fail)\b|"
-    r"\byou're going to (?:get|end up|lose)\b|\bbefore it's too late\b|\bbe careful\b)"
+    r"\byou're going to (?:get|end up|lose)\b|\bbefore it's too late\b|\b(?:leave|get|be) it too late\b|\bbe careful\b)"
 )
 PERSUADE = _rx(
     r"(\btrust me\b|\bit's for your own good\b|\bit's (?:really )?(?:good|worth it|important) for you\b|"
@@ -211,7 +221,8 @@ PERSUADE = _rx(
     r"\beveryone (?:benefits|needs)\b|"
     r"\byou'd be (?:mad|crazy|silly|foolish|daft)\b|\b(?:won't|don't|can't) know (?:until|unless) you\b|"
     r"\bgive it a (?:go|chance|try|shot)\b|\bgreat opportunity\b|\bopen mind\b|\b(?:when|once|"
-    r"after) you see (?:the|how|what)\b|\bchange your mind\b|"
+    r"after) you see (?:the|how|what)\b|(?<!can )(?<!could )(?<!to )(?<!always )\bchange your mind\b|"
+    r"\b(?:would|will|could) (?:fix|solve|sort out|cure) (?:all|that|this|it|everything)\b|"
     r"\byou(?:'ll| will) (?:get (?:something|a lot|loads|so much)|gain|learn (?:a lot|something)|enjoy it|"
     r"like it|love it|thank)\b)"
 )
@@ -226,7 +237,8 @@ AUTONOMY = _rx(
     r"ultimately |still )?your (?:own )?(?:life|body|career|team|money|time|business|health|family|room|"
     r"classroom|account|project)\b|"
     r"\byou (?:decide|choose|get to (?:decide|choose|pick|set)|call the shots|set the pace)\b|"
-    r"\byou know (?:your|best|what's best|yourself|what works|them|this)\b|"
+    r"\byou know (?:your|best|what's best|yourself|what works|them|this|what you (?:want|need))\b|"
+    r"\bbetter than anyone\b|"
     r"\byou're the best (?:person|placed|one)\b|"
     r"\byou're (?:best placed|in the best position)\b|\byou're the (?:one|"
     r"expert|best judge|"
@@ -252,7 +264,8 @@ SARCASM = _rx(
     r"^whatever\s*(?:[.,!;]|$)|\bwhatever\W*$|, whatever\b|\bnot my problem\b|"
     r"\bsee (?:what|how) (?:happens|"
     r"that works out)\b|\bgood luck with that\b|"
-    r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b)"
+    r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b|\b(?:fine|ok|okay|alright|good) (?:by|with) me\b|"
+    r"\bi (?:don't|couldn't) (?:really )?care\b)"
 )
 GENERIC_PRAISE = _rx(
     r"^((?:wow,? )?(?:great|good|nice|awesome|amazing|excellent|fantastic|brilliant|super|perfect|"
@@ -262,7 +275,9 @@ GENERIC_PRAISE = _rx(
     r"amazing|awesome|great|a star|a legend|brilliant))\b"
 )
 I_CENTRED = _rx(
-    r"^((?:i'm|i am) (?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled)|"
+    r"^((?:(?:i'm|i am) )?(?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled|chuffed)"
+    r"(?: (?:of |that )?you\b| to (?:see|hear)\b)|"
+    r"(?:i'm|i am) (?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled)|"
     r"i (?:love|like) "
     r"(?:that|how|the way)|i (?:really )?(?:think|feel) (?:that )?you(?:'re| are) (?:great|amazing|"
     r"awesome)|"
@@ -314,7 +329,7 @@ FEELING = _rx(
     r"heartbroken|hollow|empty|flat|numb|deflated|gutted|crushed|conflicted|restless|excruciating|mortif\w*|"
     r"awkward|exposed|cring\w*|"
     r"heartbroken|grief|griev\w*|miss\w*|weary|burn(?:ed|t) out|isolated|unsettl\w*|uneasy|"
-    r"insecure|swamped|"
+    r"insecure|swamped|knackered|shattered|frazzled|fried|wiped out|touched out|spent|done in|run down|"
     r"hard to bear|heavy|painful|tough|worn (?:down|out)|stretched|relieved|singled out|fed up)\b"
 )
 VALUES = _rx(

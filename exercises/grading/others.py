@@ -48,6 +48,28 @@ def _strength_clause(reply: str, strength: re.Match[str]) -> str | None:
     return clause if 3 <= n <= 9 else None
 
 
+_BUT = re.compile(r"(?:,|;|\s-)?\s*\b(?:but|though|although|however|yet)\b", re.I)
+_MINIMISER = re.compile(
+    r"\b(?:not|isn't|aren't|wasn't|n't|only|just|still|need|needs|should|hopefully|next time|one|yet|"
+    r"the (?:hard|real|tricky) (?:part|bit|test))\b",
+    re.I,
+)
+
+
+def _taken_back(reply: str) -> str | None:
+    """'You held firm, which is great, but one party isn't the hard part': praise first, then a 'but' that
+    shrinks it. A 'but' that turns from the difficulty to the strength ('It was hard, but you did it') is fine."""
+    m = _BUT.search(reply)
+    if not m:
+        return None
+    before, after = reply[: m.start()], reply[m.end():]
+    praised = _STRENGTH.search(before) or find(cues.GENERIC_PRAISE, before) or re.search(
+        r"\b(?:great|good|brilliant|amazing|fantastic|excellent|impressive|well done)\b", before, re.I)
+    if praised and _MINIMISER.search(after) and not _STRENGTH.search(after):
+        return m.group(0).strip(" ,;-") + " " + " ".join(after.split()[:5])
+    return None
+
+
 def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
     a = Assessment()
     if is_question(reply):
@@ -63,6 +85,12 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
         a.issues.append(
             f"{quote(backhanded)} turns it into a backhanded compliment: it points at what they haven't done. "
             "Keep it about the strength you see now."
+        )
+    taken_back = None if a.issues else _taken_back(reply)
+    if taken_back:
+        a.issues.append(
+            f"{quote(taken_back)} takes back the praise you just gave: people remember the 'but'. Stop at the "
+            "strength you saw."
         )
     mi_inconsistent(reply, a, prompt)
     reassure = find(cues.REASSURE, reply)
@@ -153,6 +181,15 @@ def _covered(points: list[str], mine: set[str], generic: set[str]) -> list[str]:
     return out
 
 
+# A point where the client voices change talk: wanting, planning or weighing something different.
+_CHANGE_POINT = re.compile(
+    r"\b(?:wants?|wanted|would like|'d like|thinking (?:about|of)|considering|planning|plans?|hopes?|hoping|"
+    r"ready|going to|intends?|applying|looking (?:at|for|into)|wishes|wish|trying to|keen to|appeals?|tempt\w*|"
+    r"on your mind|drawn to|weigh\w*|whether to)\b",
+    re.I,
+)
+
+
 def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
     a = Assessment()
     n_words = len(words(reply))
@@ -193,6 +230,14 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
         a.issues.append(
             "It picks up only one of the things they said. A summary gathers several points, so they hear "
             "the whole picture."
+        )
+    change_points = [p for p in points if _CHANGE_POINT.search(p)] if len(points) >= 3 else []
+    voices_change = bool(_CHANGE_POINT.search(reply) or find(cues.CHANGE_TALK, reply) or find(cues.VALUES, reply))
+    if change_points and not a.issues and not voices_change and not any(p in covered for p in change_points):
+        a.good.append(f"It gathers {len(covered)} of their points.")
+        a.issues.append(
+            "It leaves out what they said they want to change. In MI the summary's job is to collect their "
+            "change talk, so put that point in, ideally last."
         )
     if not a.issues:
         a.good.append(f"It brings together {len(covered) if covered else 'several'} of their points, so they "

@@ -33,7 +33,7 @@ def grade_open_question(prompt: str, reply: str, answers: Sequence[str], coding:
     n_marks = reply.count("?")
     low = question.strip().lower()
 
-    if n_marks >= 2 or (n_marks == 1 and cues.DOUBLE_Q.search(low)):
+    if n_marks >= 2 or (n_marks <= 1 and cues.DOUBLE_Q.search(low)):
         a.issues.append(
             "It asks two questions at once, so the person has to choose which one to answer. "
             "Keep the one that matters most."

@@ -19,7 +19,15 @@ from exercises.grading.base import (
 )
 from exercises.grading.cues import find, quote
 from exercises.grading.stance import counter_claim
-from exercises.grading.text import GENERIC, content_stems, looks_off_topic, overlap, parrot_ratio, stem
+from exercises.grading.text import (
+    GENERIC,
+    content_stems,
+    looks_off_topic,
+    overlap,
+    parrot_ratio,
+    stem,
+    words,
+)
 
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _YOU_WORD = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
@@ -30,6 +38,8 @@ _REFLECTIVE_OPENER = re.compile(
     r"i wonder\b|maybe\b|perhaps\b|i guess\b|you\b|your\b)",
     re.I,
 )
+# Anything that could hold a second side: a clause break or a joining word.
+_SECOND_CLAUSE = re.compile(r"[;,.:\u2014](?=\s*\w)|\s-\s|\b(?:and|but|while|though|yet|when|whereas)\b", re.I)
 _YOU = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b|^(it|that|this|sounds|seems|so)\b", re.I)
 
 
@@ -42,6 +52,15 @@ def _reflective(reply: str, coding: Coding, prompt: str = "") -> bool:
         return True
     shared, _ = overlap(reply, prompt)
     return bool(shared - GENERIC_STEMS)
+
+
+def _own_words(phrase: str, prompt: str) -> bool:
+    """True when every content word of the phrase is one the client used ('you want' after 'I want')."""
+    mine = {stem(w) for w in words(phrase)} - _PRONOUN_STEMS
+    return bool(mine) and mine <= {stem(w) for w in words(prompt)}
+
+
+_PRONOUN_STEMS = frozenset(stem(w) for w in ("you", "your", "you're", "to", "i", "me", "my", "the", "a"))
 
 
 def _added_meaning(prompt: str, reply: str, coding: Coding) -> list[str]:
@@ -60,6 +79,8 @@ def _added_meaning(prompt: str, reply: str, coding: Coding) -> list[str]:
     if meaning:
         reasons.append(f"{quote(meaning)} offers a guess at what lies underneath")
     value = find_new(cues.VALUES, reply, prompt)
+    if value and _own_words(value, prompt):
+        value = None
     if value and not reasons:
         reasons.append(f"{quote(value)} links it to what matters to them")
     if not reasons and _TWO_CLAUSES.search(reply) and parrot_ratio(reply, prompt) < 0.5:
@@ -89,7 +110,7 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
         )
     reasons = _added_meaning(prompt, reply, coding)
     ratio = parrot_ratio(reply, prompt)
-    if complex_ and ratio >= 0.7:
+    if complex_ and ratio >= 0.65:
         # Mostly the client's own words: only an explicit added feeling, meaning or both-sidedness counts.
         reasons = [r for r in reasons if "links it to" not in r and "a step beyond" not in r]
     if complex_:
@@ -214,6 +235,12 @@ def grade_develop_discrepancy(prompt: str, reply: str, answers: Sequence[str], c
             a.issues.append(
                 "A yes/no question lets them answer without looking at the gap. Try 'How does… fit with…?' "
                 "or reflect both sides."
+            )
+        elif value and not link and not asks_open and not _SECOND_CLAUSE.search(reply):
+            a.good.append(f"{quote(value)} names what matters to them.")
+            a.issues.append(
+                "Now set it beside what's happening, so the gap shows: 'You want…, and at the moment…' or "
+                "'How does… fit with…?'."
             )
         elif value or link or (codes & REFLECTION_CODES and len(content_stems(reply)) >= 4):
             # Lenient on purpose: two clauses side by side about their goal and their situation pass.

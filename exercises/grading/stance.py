@@ -31,12 +31,21 @@ _THEIR_VIEW = re.compile(
     r"questions|can't see|don't see|doesn't see|aren't sure|isn't sure|'re not sure|'s not sure|"
     r"'re not convinced|aren't convinced|'s not convinced|reckon|see|believe|believes|'d rather|want|wants)\b|"
     r"\b(?:to|for) (?:you|her|him|them)\b|\bwhether\b|\bif it'?s?\b|\bsounds like\b|\bseems? like\b|"
+    r"\b(?:you|she|he|they)(?:'d| would) (?:rather|prefer)\b|"
     r"\byou're (?:being )?(?:told|asked|expected)\b|\bsupposed to\b|\bit's meant\b",
     re.I,
 )
 _CLIENT_POSITIVE = re.compile(
     r"\b(?:relax\w*|calm\w*|enjoy\w*|love|like|helps?|works? for me|useful|fun|good|only thing|keeps me|"
     r"gets me through|need it|the best)\b",
+    re.I,
+)
+
+# 'The dietitian is really good': vouching for the very thing they are pushing back on.
+_PRAISE_OF_IT = re.compile(
+    r"^(?:but |well,? |honestly,? |tbh,? )?(?:the|our|this|that|these|those) (?:\w+ ){0,2}(?:is|are|was|were)"
+    r"(?: (?:really|very|honestly|actually|genuinely|so|pretty|quite))? (?:good|great|lovely|nice|helpful|"
+    r"brilliant|excellent|useful|amazing|fantastic|worth it)\b",
     re.I,
 )
 
@@ -65,6 +74,9 @@ def counter_claim(reply: str, prompt: str) -> str | None:
         text = normalise(sentence)
         if text.rstrip().endswith("?"):
             continue
+        praise = _PRAISE_OF_IT.search(text)
+        if praise:
+            return praise.group(0).strip(" ,.")
         for m in _BENEFIT.finditer(text):
             before = _CLAUSE.split(text[: m.start()])[-1]
             window = " ".join(before.split()[-4:])
