@@ -88,6 +88,7 @@ ADVICE = _rx(
     r"don't|do|get|put|give|keep|ask|write|book|set|cut|quit|focus|think about|consider)\b"
     r"(?!\s+(?:you|i|we|they|it|he|she|your|that|this|things|anyone|anything)\b)|"
     r"\byou need (?:a|an|some) (?:better|new|proper|different|clearer|stricter|simple)\b|"
+    r"\byou've (?:got to|gotta)\b|\byou(?:'ll| will) (?:still )?need (?:more|a lot more|much more)\b|"
     r"\bthe (?:best|smart|sensible) thing (?:is|would be)\b|\bit would be (?:better|best|wise)\b|"
     r"\bhave you (?:tried|considered|thought about)\b|\bhow about (?:you|trying|just)\b|"
     r"\bjust (?:try|do|start|stop|ask|tell|go|get)\b|\bit's time (?:to|for you to|you)\b|"
@@ -123,7 +124,8 @@ SELF_DISCLOSURE = _rx(
     r"\bi know exactly how you feel\b|"
     r"\bin my experience\b|\bmy (?:own )?(?:son|daughter|kids|husband|wife|partner|team|manager|mum|mom|"
     r"mother|dad|father|brother|sister|friend|boss|gran|nan) (?:did|does|was|is|had|used to|went)\b|"
-    r"\b(?:i|we|me) (?:did|had|went through|do) (?:exactly |just )?the same\b)"
+    r"\b(?:i|we|me) (?:did|had|went through|do) (?:exactly |just )?the same\b|"
+    r"\bi (?:had|have had|knew|used to have) (?:a|an|one|someone)\b[^.]{0,25}\blike (?:that|this|yours)\b)"
 )
 JUDGEMENT = _rx(
     r"(\buser error\b|\bdown to (?:you|how you)\b|\bthat's (?:a bit |quite |very |so |really |"
@@ -144,7 +146,7 @@ JUDGEMENT = _rx(
     r"stubborn)\b|"
     r"\byou (?:always|never)\b|\bwhat did you expect\b|\bno wonder\b|\bit's not (?:my|our) problem\b|"
     r"\bstop (?:complaining|whining|moaning)\b|\bthe real problem is you\b|"
-    r"\byou can't have it both ways\b|"
+    r"\byou can't have it both ways\b|^(?:maybe|perhaps) you (?:just )?(?:weren't|didn't|never)\b|"
     r"\bif you (?:really |actually |truly )?(?:knew|cared|wanted|meant)\b[^.]{0,40}\byou(?:'d| would|"
     r" wouldn't)\b|\bwhich (?:isn't|is not|is hardly|is never) (?:great|good|ideal|healthy|smart|clever|wise|"
     r"a good idea|helping)\b)"
@@ -237,7 +239,9 @@ AUTONOMY = _rx(
     r"ultimately |still )?your (?:own )?(?:life|body|career|team|money|time|business|health|family|room|"
     r"classroom|account|project)\b|"
     r"\byou (?:decide|choose|get to (?:decide|choose|pick|set)|call the shots|set the pace)\b|"
-    r"\byou know (?:your|best|what's best|yourself|what works|them|this|what you (?:want|need))\b|"
+    r"\byou know (?:your|best|what's best|yourself|what works|them|this|what you (?:want|need)|"
+    r"what (?:matters|is important|'s important|'s right))\b|\byou get to (?:\w+ ){0,4}(?:decide|choose)\b|"
+    r"\bwhat's right for you\b|"
     r"\bbetter than anyone\b|"
     r"\byou're the best (?:person|placed|one)\b|"
     r"\byou're (?:best placed|in the best position)\b|\byou're the (?:one|"
@@ -261,10 +265,10 @@ AUTONOMY = _rx(
 SARCASM = _rx(
     r"(\bdo whatever you want\b|\bsuit yourself\b|\byour funeral\b|\bfine,? (?:then|whatever|do)\b|"
     r"\bgo ahead (?:then|and (?:ruin|waste|fail))\b|\bdon't come (?:crying|running)\b|"
-    r"^whatever\s*(?:[.,!;]|$)|\bwhatever\W*$|, whatever\b|\bnot my problem\b|"
+    r"^whatever\s*(?:[.,!;]|$)|\bwhatever\W*$|, whatever\s*(?:[.,!;]|$)|\bnot my problem\b|"
     r"\bsee (?:what|how) (?:happens|"
     r"that works out)\b|\bgood luck with that\b|"
-    r"\bif you want to (?:ruin|waste|throw)\b|\bbe my guest\b|\b(?:fine|ok|okay|alright|good) (?:by|with) me\b|"
+    r"\bif you want to (?:ruin|waste|throw|risk)\b|\bbe my guest\b|\b(?:fine|ok|okay|alright|good) (?:by|with) me\b|"
     r"\bi (?:don't|couldn't) (?:really )?care\b)"
 )
 GENERIC_PRAISE = _rx(

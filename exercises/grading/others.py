@@ -183,7 +183,8 @@ def _covered(points: list[str], mine: set[str], generic: set[str]) -> list[str]:
 
 # A point where the client voices change talk: wanting, planning or weighing something different.
 _CHANGE_POINT = re.compile(
-    r"\b(?:wants?|wanted|would like|'d like|thinking (?:about|of)|considering|planning|plans?|hopes?|hoping|"
+    r"\b(?:wants?|wanted|wanting|(?:would|'d) (?:really |quite )?(?:like|love)|aim\w*|"
+    r"going for|goal|thinking (?:about|of)|considering|planning|plans?|hopes?|hoping|"
     r"ready|going to|intends?|applying|looking (?:at|for|into)|wishes|wish|trying to|keen to|appeals?|tempt\w*|"
     r"on your mind|drawn to|weigh\w*|whether to)\b",
     re.I,
