@@ -19,7 +19,7 @@ from exercises.grading.reflective import (
     grade_reflection,
     grade_roll_with_resistance,
 )
-from exercises.grading.relevance import UNRELATED_FEEDBACK, clearly_unrelated
+from exercises.grading.relevance import CHECK_CONTENT_TIP, UNRELATED_FEEDBACK, clearly_unrelated, lexical_link
 from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input, fix_typos
 from exercises.model import Verdict
 from exercises.vocabulary import FREE_TEXT_KINDS
@@ -45,6 +45,8 @@ assert set(_GRADERS) == set(FREE_TEXT_KINDS)
 # Kinds whose reply must carry what the client said (checked by meaning when no word links them).
 _CONTENT_KINDS = frozenset({"reflection", "complex_reflection", "roll_with_resistance", "develop_discrepancy",
                             "summary"})
+# Kinds whose pass is capped at 2, with a gentle check, when no word links the reply to the client or a model.
+_LINKED_KINDS = _CONTENT_KINDS | {"affirmation"}
 
 
 def _codes_seen(coding: Coding) -> tuple[str, ...]:
@@ -73,6 +75,10 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
         assessment.good.clear()
         assessment.tips.clear()
         assessment.issues.append(UNRELATED_FEEDBACK)
+    elif (kind in _LINKED_KINDS and not assessment.issues
+          and not lexical_link(text, prompt or "", answers or (model,))):
+        # Not evidence enough to revise (good paraphrases share no words too), but never full marks unseen.
+        assessment.tips.append(CHECK_CONTENT_TIP)
     verdict, score = assessment.verdict()
     lines = assessment.lines()
     if verdict == "revise" and not assessment.issues:

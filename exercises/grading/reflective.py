@@ -135,7 +135,7 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
             a.good.append(f"A strong reflection: {reasons[0]}.")
             a.strong = True
         else:
-            a.good.append("It's a clear reflection that shows you were listening.")
+            a.good.append("It's a clear reflection: a statement that says back what you heard.")
             a.strong = True
     elif (not a.good and not is_question(reply) and _reflective(reply, coding, prompt)
           and not find(cues.JUDGEMENT, reply)):

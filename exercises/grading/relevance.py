@@ -31,6 +31,12 @@ UNRELATED_FEEDBACK = (
 )
 
 
+CHECK_CONTENT_TIP = (
+    "I can't spot their own words in it, so check it still matches what they told you. If it does, nice work "
+    "saying it in fresh words."
+)
+
+
 def similarities(reply: str, prompt: str, answers: Sequence[str] = ()) -> tuple[float, float] | None:
     """(similarity to the client's words, best similarity to a model answer), or None without the model."""
     if not semantic.available() or not prompt.strip():
