@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     def _empty_now(cls, value: object) -> object:
         return None if value in ("", None) else value
 
+    @field_validator("oars_now")
+    @classmethod
+    def _now_has_offset(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-03-02T09:00:00+01:00")
+        return value
+
     @field_validator("redis_url", mode="before")
     @classmethod
     def _empty_url(cls, value: object) -> object:

@@ -67,3 +67,12 @@ def test_plain_text_rendering_lists_buttons() -> None:
     text = render_text(Reply("*Hi*", choices=(Choice("Tip", "tip"),)))
     assert text.startswith("Hi") and "[Tip]" in text
 
+
+
+def test_bad_settings_get_a_clear_message_and_exit_2(tmp_path: Path) -> None:
+    for now in ("2026-03-02T09:00:00", "garbage"):
+        env = {**os.environ, "OARS_DATA_DIR": str(tmp_path), "OARS_NOW": now}
+        out = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--json"], input="streak\n",
+                             capture_output=True, text=True, env=env, timeout=60)
+        assert out.returncode == 2
+        assert "OARS_NOW" in out.stderr and "Traceback" not in out.stderr
