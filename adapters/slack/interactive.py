@@ -13,8 +13,9 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 
-from adapters.slack.blocks import SCHEDULE_CALLBACK, home_view, parse_schedule_state, schedule_modal
+from adapters.slack.blocks import SCHEDULE_CALLBACK, context, home_view, parse_schedule_state, schedule_modal
 from adapters.slack.outbound import Poster, message_payload
 from adapters.slack.users import UserDirectory
 from bot.engine import Engine
@@ -65,11 +66,31 @@ class Interactive:
             is_direct=channel.startswith("D"), action=str(action.get("value") or ""),
             thread=None if channel.startswith("D") or not thread else str(thread),
         )
-        for reply in await self.engine.handle(msg):
+        replies = await self.engine.handle(msg)
+        if in_dm and replies:
+            await self._retire_buttons(channel, body.get("message") or {}, action)
+        for reply in replies:
             if in_dm:
                 await self.poster.post(channel, reply)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
+
+    async def _retire_buttons(self, channel: str, message: dict[str, Any], action: dict[str, Any]) -> None:
+        """Replace the clicked message's buttons with what was chosen, so nobody clicks an answered drill."""
+        blocks = message.get("blocks")
+        if not message.get("ts") or not isinstance(blocks, list):
+            return
+        label = str((action.get("text") or {}).get("text") or "")
+        kept = [b for b in blocks if not (isinstance(b, dict) and b.get("block_id") == "oars_choices")]
+        if len(kept) == len(blocks):
+            return
+        if label:
+            kept.append(context(f"You chose: {label}"))
+        try:
+            await self.poster.client.chat_update(channel=channel, ts=str(message["ts"]), blocks=kept,
+                                                 text=str(message.get("text") or label or "OARS"))
+        except SlackApiError as error:  # an old or deleted message: the answer itself still went through
+            log.info("could not retire buttons on %s: %s", message.get("ts"), error.response.get("error"))
 
     async def on_other_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()

@@ -148,6 +148,27 @@ async def test_button_click_posts_the_next_drill(slack_env: SlackEnv) -> None:
     assert all(e["action_id"].startswith("oars:") for e in buttons)
 
 
+async def test_answered_drill_buttons_are_retired(slack_env: SlackEnv) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Drill*"}},
+              {"type": "actions", "block_id": "oars_choices", "elements": [
+                  {"type": "button", "action_id": "oars:0", "text": {"type": "plain_text", "text": "Tip"},
+                   "value": "tip"}]}]
+    payload = {
+        "type": "block_actions", "user": {"id": "U1", "team_id": TEAM}, "team": {"id": TEAM}, "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "510.1", "channel_id": "DU1", "is_ephemeral": False},
+        "channel": {"id": "DU1"}, "trigger_id": "t-r", "response_url": slack_env.fake.response_url("ret"),
+        "message": {"ts": "510.1", "text": "Drill", "blocks": blocks},
+        "actions": [{"type": "button", "action_id": "oars:0", "block_id": "oars_choices", "value": "tip",
+                     "text": {"type": "plain_text", "text": "Tip"}, "action_ts": "510.2"}],
+    }
+    status, _, _ = await slack_env.interact(payload)
+    assert status == 200
+    update = (await slack_env.fake.wait_for("chat.update"))[0].args
+    assert update["channel"] == "DU1" and update["ts"] == "510.1"
+    assert all(b.get("block_id") != "oars_choices" for b in update["blocks"])
+    assert "You chose: Tip" in json.dumps(update["blocks"])
+
+
 async def test_app_home_is_published(slack_env: SlackEnv) -> None:
     await slack_env.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"},
                           event_id="EvH")
