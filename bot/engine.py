@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from bot import replies
 from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
-from bot.messages import Inbound, ProgressPart, Reply, StreakPart
+from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
 from bot.settings_commands import SettingsCommands
 from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
@@ -74,13 +74,19 @@ class Engine:
         """Answer one inbound message. A redelivered message id gets no reply at all."""
         try:
             if not await self.store.claim_delivery(msg.platform, msg.workspace, msg.message_id):
+                replay = await self.store.take_replay(msg.platform, msg.workspace, msg.message_id)
+                if replay is not None:
+                    log.info("redelivery %s/%s: replaying our earlier replies", msg.platform, msg.message_id)
+                    return replies_from_json(replay)
                 log.info("duplicate delivery %s/%s ignored", msg.platform, msg.message_id)
                 return []
         except (RedisError, OSError):
             log.warning("store unreachable while claiming %s", msg.message_id, exc_info=True)
             return [Reply(replies.STORE_DOWN, private=True)]
         try:
-            return await self._dispatch(msg)
+            answer = await self._dispatch(msg)
+            await self.store.keep_replies(msg.platform, msg.workspace, msg.message_id, replies_to_json(answer))
+            return answer
         except (RedisError, OSError):
             log.warning("store unreachable while handling %s", msg.message_id, exc_info=True)
             await self._release(msg)
@@ -89,6 +95,14 @@ class Engine:
             log.exception("failed to handle %s", msg.message_id)
             await self._release(msg)
             return [Reply(replies.OOPS, private=True)]
+
+    async def release(self, msg: Inbound) -> None:
+        """The adapter could not deliver our replies: the platform's redelivery gets the same replies again
+        (nothing is recorded twice)."""
+        try:
+            await self.store.mark_for_replay(msg.platform, msg.workspace, msg.message_id)
+        except (RedisError, OSError):
+            log.warning("could not mark %s for replay", msg.message_id)
 
     async def _release(self, msg: Inbound) -> None:
         try:
@@ -295,8 +309,8 @@ class Engine:
             member, record, profile.tz or self.default_tz, lambda state: update_skill(state, verdict, now),
             close_open=open_drill is not None and not retry,
         )
-        if result.duplicate:
-            return Reply("I've already recorded that answer.", private=True)
+        if result.duplicate:  # a redelivery after a failed send: same feedback, counted once
+            retry = False
         if retry and open_drill is not None:
             await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
         reply = replies.feedback_reply(verdict, result.streak, retry_open=retry, one_click=drill.one_click)

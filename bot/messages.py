@@ -6,7 +6,8 @@ back (text, choices as buttons, structured parts as cards or blocks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -117,3 +118,28 @@ class Reply:
             "feedback": self.feedback.as_dict() if self.feedback else None,
             "streak": self.streak.as_dict() if self.streak else None,
         }
+
+
+def replies_to_json(replies: list[Reply]) -> str:
+    """Serialise replies so a redelivery after a failed send can be answered with the very same words."""
+    return json.dumps([asdict(reply) for reply in replies], ensure_ascii=False)
+
+
+def replies_from_json(raw: str) -> list[Reply]:
+    out = []
+    for item in json.loads(raw):
+        drill, feedback = item.get("drill"), item.get("feedback")
+        streak, progress = item.get("streak"), item.get("progress")
+        out.append(Reply(
+            text=item["text"],
+            choices=tuple(Choice(**c) for c in item.get("choices", ())),
+            drill=DrillPart(**drill) if drill else None,
+            feedback=FeedbackPart(**{**feedback, "feedback": tuple(feedback["feedback"]),
+                                     "codes": tuple(feedback["codes"])}) if feedback else None,
+            streak=StreakPart(**streak) if streak else None,
+            progress=ProgressPart(tuple(tuple(row) for row in progress["skills"])) if progress else None,
+            private=bool(item.get("private")),
+            react=item.get("react"),
+            extra=dict(item.get("extra") or {}),
+        ))
+    return out

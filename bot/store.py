@@ -38,6 +38,25 @@ REMINDER_INDEX = "oars:reminders"
 CHANGES_CHANNEL = "oars:changes"
 
 
+# Inbox value: "1" while handling, then the replies JSON; "R:" + JSON once marked for replay.
+_MARK_REPLAY = """
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+if v == '1' then redis.call('DEL', KEYS[1]) return 1 end
+if string.sub(v, 1, 2) ~= 'R:' then redis.call('SET', KEYS[1], 'R:' .. v, 'KEEPTTL') end
+return 1
+"""
+_TAKE_REPLAY = """
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 2) == 'R:' then
+  local payload = string.sub(v, 3)
+  redis.call('SET', KEYS[1], payload, 'KEEPTTL')
+  return payload
+end
+return false
+"""
+
+
 def _safe(part: str) -> str:
     """Ids go inside a hash tag and SCAN patterns: keep braces and glob characters out."""
     return "".join("_" if ch in "{}*?[]\\ " else ch for ch in part)
@@ -114,12 +133,28 @@ class Store:
     # --- delivery dedupe -------------------------------------------------------------------------
     async def claim_delivery(self, platform: str, workspace: str, message_id: str) -> bool:
         """First delivery of this platform message wins; retries and redeliveries get False."""
-        key = f"oars:inbox:{_safe(platform)}:{_safe(workspace)}:{message_id}"
-        return bool(await self.redis.set(key, "1", nx=True, ex=DEDUPE_TTL))
+        return bool(await self.redis.set(self._inbox(platform, workspace, message_id), "1", nx=True, ex=DEDUPE_TTL))
 
     async def release_delivery(self, platform: str, workspace: str, message_id: str) -> None:
         """Let a retry through after we failed to handle the first delivery."""
-        await self.redis.delete(f"oars:inbox:{_safe(platform)}:{_safe(workspace)}:{message_id}")
+        await self.redis.delete(self._inbox(platform, workspace, message_id))
+
+    @staticmethod
+    def _inbox(platform: str, workspace: str, message_id: str) -> str:
+        return f"oars:inbox:{_safe(platform)}:{_safe(workspace)}:{message_id}"
+
+    async def keep_replies(self, platform: str, workspace: str, message_id: str, payload: str) -> None:
+        """Remember what we answered (for the dedupe window), in case the platform never got it."""
+        await self.redis.set(self._inbox(platform, workspace, message_id), payload, xx=True, keepttl=True)
+
+    async def mark_for_replay(self, platform: str, workspace: str, message_id: str) -> None:
+        """Our send failed: the next redelivery gets the kept replies again (or is handled anew)."""
+        await self.redis.eval(_MARK_REPLAY, 1, self._inbox(platform, workspace, message_id))
+
+    async def take_replay(self, platform: str, workspace: str, message_id: str) -> str | None:
+        """The kept replies if this message was marked for replay (once), else None."""
+        value = await self.redis.eval(_TAKE_REPLAY, 1, self._inbox(platform, workspace, message_id))
+        return str(value) if value else None
 
     # --- profile ---------------------------------------------------------------------------------
     async def profile(self, member: MemberRef) -> Profile:

@@ -58,8 +58,12 @@ class OarsTeamsBot(ActivityHandler):
         if not inbound.user:
             return
         replies = await self.engine.handle(inbound)
-        for reply in replies:
-            await self._deliver(turn_context, inbound, reply)
+        try:
+            for reply in replies:
+                await self._deliver(turn_context, inbound, reply)
+        except Exception:
+            await self.engine.release(inbound)  # Teams redelivers after our 500; answer it then
+            raise
 
     async def _deliver(self, turn_context: TurnContext, inbound: Inbound, reply: Reply) -> None:
         """Replies go back into the conversation; private ones from a channel go to the personal chat."""

@@ -179,3 +179,24 @@ async def test_thread_reply_to_channel_drill_is_graded_privately(engine: Engine,
         msg("You're juggling a lot right now.", user="U9", channel="C1", thread="t1", is_direct=False)
     )
     assert feedback.feedback is not None and feedback.private
+
+
+async def test_a_failed_send_is_replayed_on_redelivery_without_counting_twice(engine: Engine, store: Store) -> None:
+    await engine.handle(msg("drill reflection"))
+    answer = msg("You're worn out by the waiting.", message_id="lost-reply")
+    first = await engine.handle(answer)
+    assert first and first[0].feedback is not None
+    assert await engine.handle(answer) == []  # an ordinary platform retry: silence
+    await engine.release(answer)  # the adapter could not deliver `first`
+    replayed = await engine.handle(answer)
+    assert replayed == first
+    assert await engine.handle(answer) == []  # replayed once
+    assert len(await store.history(ANA)) == 1
+
+
+async def test_release_before_anything_was_kept_lets_the_message_be_handled_anew(engine: Engine) -> None:
+    streak_msg = msg("streak", message_id="early")
+    assert await engine.store.claim_delivery("console", "local", "early")
+    await engine.release(streak_msg)
+    [again] = await engine.handle(streak_msg)
+    assert again.streak is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.teams.references import member_key
+from bot.store import MemberRef
 from tests.adapters.teams.conftest import MODULE_LOOP, TENANT, USER_AAD, TeamsHarness
 
 pytestmark = MODULE_LOOP
@@ -70,6 +71,18 @@ async def test_same_activity_id_answered_once(teams: TeamsHarness) -> None:
     assert await teams.post(answer) == 201
     feedback = [p for p in teams.connector.posts if "/3)" in p.flat]
     assert len(feedback) == 1
+
+
+async def test_reply_lost_to_a_connector_error_is_replayed_on_redelivery(teams: TeamsHarness) -> None:
+    await teams.say("drill reflection")
+    answer = teams.activity("You want your evenings back.", id="lost-1")
+    teams.connector.fail_next(403)  # not retried: the send fails and Teams will redeliver
+    assert await teams.post(answer) == 500
+    assert await teams.post(answer) in (200, 201)
+    feedback = [p for p in teams.connector.delivered() if "/3)" in p.flat]
+    assert len(feedback) == 1
+    history = await teams.oars.store.history(MemberRef("teams", TENANT, USER_AAD))
+    assert len(history) == 1
 
 
 async def test_channel_mention_is_stripped_and_replied_in_thread(teams: TeamsHarness) -> None:
