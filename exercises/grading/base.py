@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from exercises.coder import Coding
 from exercises.coder.features import split_sentences
-from exercises.grading import cues
+from exercises.grading import cues, families
 from exercises.grading.cues import find, quote
 from exercises.grading.stance import third_party_should
 from exercises.grading.text import swap_person
@@ -49,7 +49,11 @@ _PUSHING_CUES: tuple[tuple[re.Pattern[str] | None, str], ...] = (
      "verdict to them."),
     (cues.JUDGEMENT, "carries a judgement, and judgement makes people defensive. Describe what you "
      "heard without grading it."),
+    (families.JUDGEMENT_MORE, "carries a judgement, and judgement makes people defensive. Describe what you "
+     "heard without grading it."),
     (cues.ARGUE, "argues the other side. When we argue for change, the other person tends to argue "
+     "against it; try reflecting their view instead."),
+    (families.ARGUE_MORE, "argues the other side. When we argue for change, the other person tends to argue "
      "against it; try reflecting their view instead."),
     (cues.PERSUADE, "is persuasion. Trying to convince someone usually strengthens their doubts; "
      "let them find their own reasons."),
@@ -101,10 +105,14 @@ def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_impera
     """Flag advice, warnings, judgement, arguing and persuasion; True when something was found."""
     found = False
     advice = ADVICE_MODAL if allow_imperative else cues.ADVICE
-    for pattern, message in ((advice, _ADVICE_FEEDBACK), *_PUSHING_CUES):
+    said: set[str] = set()
+    for pattern, message in ((advice, _ADVICE_FEEDBACK), (families.ADVICE_MORE, _ADVICE_FEEDBACK), *_PUSHING_CUES):
+        if message in said:
+            continue
         phrase = (None if found else third_party_should(reply)) if pattern is None else find_new(pattern, reply, prompt)
         if phrase:
             a.issues.append(f"{quote(phrase)} {message}")
+            said.add(message)
             found = True
     return found
 

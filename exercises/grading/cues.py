@@ -75,7 +75,7 @@ ADVICE = _rx(
     r"'ve got to|just need to)\b|\byou(?:'ll| will) (?:just )?(?:have|need) to\b|\byou're (?:going|"
     r"gonna) (?:have|need) to\b|\b(?:next time|in future|going forward),? (?:just )?(?:try|make sure|"
     r"remember|you (?:could|might want to))\b|\bif you (?:just )?(?:look|check|search|read)\b|"
-    r"\bneeds? (?:sorting|fixing|to be (?:sorted|fixed|dealt with|cleared))\b|"
+    r"(?<!you )(?<!i )\bneeds? (?:sorting|fixing|to be (?:sorted|fixed|dealt with|cleared))\b|"
     r"\b(?:has|have) to be (?:sorted|fixed|dealt with|cleared)\b|^(?:maybe|perhaps) (?:just )?(?:try|move|start|stop|"
     r"ask|talk|set|get|take|give|make|put|go|call|tell|book|cut|change|switch|look|use|speak|email|write)\b|\byou'd "
     r"(?:better|be better off)\b|\bwhy (?:don't|not|wouldn't) you\b|\bif i were you\b|\bmy advice\b|"

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from exercises.coder import Coding
 from exercises.coder.features import split_sentences
-from exercises.grading import cues
+from exercises.grading import cues, families
 from exercises.grading.base import REFLECTION_CODES, Assessment, is_question, mi_inconsistent, sentence_codes
 from exercises.grading.cues import find, quote
+from exercises.grading.families import CHANGE_VOICE, autonomy_taken_back
 from exercises.grading.text import GENERIC, content_stems, expand, overlap, stem, words
 
 _PRAISE_WORDS = frozenset(
@@ -128,7 +129,7 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
 
 def grade_emphasize_autonomy(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:
     a = Assessment()
-    sarcasm = find(cues.SARCASM, reply)
+    sarcasm = find(cues.SARCASM, reply) or find(families.SARCASM_MORE, reply)
     if sarcasm:
         a.issues.append(
             f"{quote(sarcasm)} can sound sarcastic, as if you're washing your hands of them. Say it warmly: "
@@ -144,6 +145,13 @@ def grade_emphasize_autonomy(prompt: str, reply: str, answers: Sequence[str], co
             "'You know your team best'."
         )
         a.recognisable = "open_question" in sentence_codes(coding)
+    taken_back = autonomy_taken_back(reply, autonomy) if autonomy and not a.issues else None
+    if taken_back and autonomy:
+        a.good.append(f"{quote(autonomy)} is the right message.")
+        a.issues.append(
+            f"{quote(taken_back)} takes the choice back: people hear the push after the 'but'. Stop at "
+            "the choice, or add an offer of help instead."
+        )
     if not a.issues and autonomy:
         a.good.append(f"{quote(autonomy)} makes it clear the decision is theirs.")
         a.strong = True
@@ -167,8 +175,18 @@ def _links(word: str, point: set[str]) -> bool:
     return bool(expand({word}) & point)
 
 
-def _covered(points: list[str], mine: set[str], generic: set[str]) -> list[str]:
-    """Points the reply picks up (shared stem, prefix or synonym); one reply word vouches for one point."""
+_NUMBER = re.compile(r"\d+(?:[:.,/]\d+)*%?")
+
+
+def _covered(points: list[str], reply: str, generic: set[str]) -> list[str]:
+    """Points the reply picks up; one reply word vouches for one point.
+
+    First by distinctive words (shared stem, prefix or synonym). A point still uncovered may then be
+    picked up by a shared figure ('2:1', '20') or by a general word it also uses, or a synonym of one
+    ('the work is piling up' for 'working twenty hours'), so a paraphrase is not scored as a miss.
+    """
+    mine = content_stems(reply)
+    numbers = set(_NUMBER.findall(reply))
     used: set[str] = set()
     out: list[str] = []
     for point in points:
@@ -178,7 +196,16 @@ def _covered(points: list[str], mine: set[str], generic: set[str]) -> list[str]:
         if linked:
             used.add(linked[0])
             out.append(point)
-    return out
+    for point in points:
+        if point in out:
+            continue
+        shared_numbers = numbers & set(_NUMBER.findall(point)) - used
+        every = content_stems(point)
+        loose = sorted(shared_numbers) or sorted(w for w in (mine & generic) - used if w in every or _links(w, every))
+        if loose:
+            used.add(loose[0])
+            out.append(point)
+    return [p for p in points if p in out]
 
 
 # A point where the client voices change talk: wanting, planning or weighing something different.
@@ -196,8 +223,7 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
     n_words = len(words(reply))
     points = _points(prompt)
     generic = {stem(g) for g in GENERIC}
-    mine = content_stems(reply)
-    covered = _covered(points, mine, generic) if points else []
+    covered = _covered(points, reply, generic) if points else []
     mi_inconsistent(reply, a, prompt)
     reassure = find(cues.REASSURE, reply)
     if reassure:
@@ -233,7 +259,8 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
             "the whole picture."
         )
     change_points = [p for p in points if _CHANGE_POINT.search(p)] if len(points) >= 3 else []
-    voices_change = bool(_CHANGE_POINT.search(reply) or find(cues.CHANGE_TALK, reply) or find(cues.VALUES, reply))
+    voices_change = bool(_CHANGE_POINT.search(reply) or CHANGE_VOICE.search(reply) or find(cues.CHANGE_TALK, reply)
+                         or find(cues.VALUES, reply))
     if change_points and not a.issues and not voices_change and not any(p in covered for p in change_points):
         a.good.append(f"It gathers {len(covered)} of their points.")
         a.issues.append(

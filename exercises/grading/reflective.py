@@ -18,6 +18,7 @@ from exercises.grading.base import (
     statement_checks,
 )
 from exercises.grading.cues import find, quote
+from exercises.grading.families import METAPHOR
 from exercises.grading.stance import counter_claim
 from exercises.grading.text import (
     GENERIC,
@@ -78,6 +79,9 @@ def _added_meaning(prompt: str, reply: str, coding: Coding) -> list[str]:
     meaning = find_new(cues.ADDED_MEANING, reply, prompt)
     if meaning:
         reasons.append(f"{quote(meaning)} offers a guess at what lies underneath")
+    image = find_new(METAPHOR, reply, prompt)
+    if image and not reasons:
+        reasons.append(f"{quote(image)} offers an image for what it's like for them")
     value = find_new(cues.VALUES, reply, prompt)
     if value and _own_words(value, prompt):
         value = None
@@ -147,7 +151,11 @@ def _acknowledges(reply: str) -> bool:
     """A statement that names a feeling or offers a guess at what it means to them."""
     if is_question(reply):
         return False
-    return bool(find(cues.FEELING, reply) or find(cues.ADDED_MEANING, reply))
+    return bool(find(cues.FEELING, reply) or find(cues.ADDED_MEANING, reply) or _HEDGE.search(reply))
+
+
+# A tentative statement of how things look to them ('stopping seems like the only sensible option').
+_HEDGE = re.compile(r"\b(?:seems?|sounds?|looks?) (?:like|as if|as though)\b|\bseems? (?:to|the|a|an)\b", re.I)
 
 
 def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], coding: Coding) -> Assessment:

@@ -20,7 +20,8 @@ _TOPICAL_GENERIC = frozenset(
 )
 _VACUOUS = frozenset(stem(w) for w in GENERIC - _TOPICAL_GENERIC) | frozenset(
     stem(w) for w in """end ends side bit plans plan idea ideas thoughts view views approach lately currently
-    so far since start general usually typically far next one two three first second last""".split()
+    so far since start general usually typically far next one two three first second last along
+    curious wonder wondering interested""".split()
 )
 
 
@@ -42,7 +43,9 @@ def question_off_topic(reply: str, *references: str) -> bool:
     for word in topical:
         if expand({word}) & ref_all or _prefix_link(word, ref_all):
             return False
-    return True
+    # A general word can still name the topic through a synonym ('the broken nights' for sleep).
+    ref_topical = ref - _VACUOUS
+    return not any((expand({w}) - {w}) & ref_topical for w in content_stems(reply) & _VACUOUS)
 
 
 _DET = r"(?:the|your|this|that|my|our|his|her|their)"
