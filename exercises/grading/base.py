@@ -45,6 +45,8 @@ _ADVICE_FEEDBACK = ("gives advice. Advice before the person asks for it tends to
 _PUSHING_CUES: tuple[tuple[re.Pattern[str] | None, str], ...] = (
     (cues.WARN, "sounds like a warning. Warnings usually make people defend the status quo; leave out "
      "the consequences."),
+    (families.WARN_MORE, "sounds like a warning. Warnings usually make people defend the status quo; leave out "
+     "the consequences."),
     (None, "tells them what ought to happen. Stay with what they feel and want, and leave the "
      "verdict to them."),
     (cues.JUDGEMENT, "carries a judgement, and judgement makes people defensive. Describe what you "
@@ -109,7 +111,10 @@ def mi_inconsistent(reply: str, a: Assessment, prompt: str = "", *, allow_impera
     for pattern, message in ((advice, _ADVICE_FEEDBACK), (families.ADVICE_MORE, _ADVICE_FEEDBACK), *_PUSHING_CUES):
         if message in said:
             continue
-        phrase = (None if found else third_party_should(reply)) if pattern is None else find_new(pattern, reply, prompt)
+        text = reply
+        if pattern is cues.JUDGEMENT and families.RECURRING.search(prompt):
+            text = families.EXPERIENCE_ALWAYS.sub("you", reply)  # 'you never know where you stand' restates them
+        phrase = (None if found else third_party_should(reply)) if pattern is None else find_new(pattern, text, prompt)
         if phrase:
             a.issues.append(f"{quote(phrase)} {message}")
             said.add(message)
@@ -135,13 +140,17 @@ def statement_checks(reply: str, a: Assessment, prompt: str = "", *, allow_quest
             "It ends with a question mark, so it lands as a question. Say it as a statement, with your "
             "voice going down at the end: reflections work best when they don't ask for a yes or no."
         )
-    reassure = find_new(cues.REASSURE, reply, prompt)
+    reassure = find_new(cues.REASSURE, reply, prompt) or find_new(families.REASSURE_MORE, reply, prompt)
+    if reassure and families.DOUBT_FRAME.search(_before(reply, reassure)):
+        reassure = None  # 'hard to believe you deserve it' reflects their doubt
+    reassure = reassure or families.contradicts_self_label(reply, prompt)
     if reassure:
         a.issues.append(
             f"{quote(reassure)} reassures. It's kind, but it can skip past what the person feels; "
             "reflect the feeling first."
         )
-    disclosure = find_new(cues.SELF_DISCLOSURE, reply, prompt)
+    disclosure = find_new(cues.SELF_DISCLOSURE, reply, prompt) or find_new(families.SELF_DISCLOSURE_MORE, reply,
+                                                                               prompt)
     if disclosure:
         a.issues.append(
             f"{quote(disclosure)} moves the focus to you. Keep the spotlight on their experience."
@@ -152,3 +161,11 @@ def statement_checks(reply: str, a: Assessment, prompt: str = "", *, allow_quest
             "starting with 'You…' or 'It sounds like…'."
         )
         a.recognisable = False
+
+
+def _before(reply: str, phrase: str) -> str:
+    """The words before a found phrase in the same sentence, lower-cased."""
+    low = reply.lower()
+    at = low.find(phrase.lower())
+    head = low[:at] if at >= 0 else ""
+    return re.split(r"[.!?;]", head)[-1]

@@ -46,7 +46,8 @@ ADVICE_MORE = _rx(
 SARCASM_MORE = _rx(
     r"(\byou can always (?:just )?(?:stay|keep|carry on|be|go on)\b|"
     r"\bif you (?:want|'d like|would like|fancy|like) (?:to )?(?:keep|stay|carry on|go on|be|end up)\b|"
-    r"\bif you (?:enjoy|like|love) (?:being|feeling|missing|losing)\b)"
+    r"\bif you (?:enjoy|like|love) (?:being|feeling|missing|losing)\b|\byour \w+,? not mine\b|"
+    r"\bnot my (?:\w+ )?(?:problem|body|knees|life|funeral|business|worry)\b)"
 )
 # After an autonomy phrase, a contrast that pushes: the speaker's opinion, guilt, or a case for one side.
 _CONTRAST = _rx(r"(?:,|;|\.{2,}|\s-)?\s*\b(?:but|though|although|however|except|only)\b")
@@ -55,7 +56,8 @@ _PUSH = _rx(
     r"\byou (?:really |clearly |obviously )?(?:need|should|must|ought)\b|\bdisappoint\w*|\blet (?:\w+ )?down\b|"
     r"\b(?:won't|wouldn't|will not|would not) be (?:happy|pleased|impressed|thrilled)\b|"
     r"\b(?:safer|healthier|wiser|smarter|better off)\b|\bsaves? lives\b|\bregret\b|\b(?:silly|mad|crazy|daft)\b|"
-    r"\bi(?:'d| would) (?:go|take|do|say|pick|choose)\b|\bif (?:i|it) were me\b)"
+    r"\bi(?:'d| would) (?:go|take|do|say|pick|choose)\b|\bif (?:i|it) were me\b|"
+    r"\byou (?:might|may|could|would) (?:want|wish|like) to\b|\b(?:legally|technically|realistically)\b)"
 )
 
 
@@ -91,3 +93,55 @@ METAPHOR = _rx(
     r"(\b(?:a|some) (?:kind|sort) of (?!thing\b)\w+|\bkind of like\b|\bsafety net\b|\bcomfort blanket\b|"
     r"\blifeline\b|\bcrutch\b|\bescape hatch\b|\bpressure valve\b|\bsafety valve\b|\bbadge of honour\b)"
 )
+
+
+# First-person experience offered in place of theirs: 'I felt the same when I started', 'My first year was
+# like that too'. Only past or shared experience counts, so 'I hear…', 'I wonder…' stay reflective.
+SELF_DISCLOSURE_MORE = _rx(
+    r"(\b(?:i (?:felt|was|had|did|went|got|used to|'ve (?:been|felt|had))|(?:my|our)(?: \w+){1,2} (?:was|were|did|had)|"
+    r"(?:same|so) (?:was|did) i)\b(?:(?!\byou)[^.?!]){0,40}\b(?:too|the same|as well|like that|like this)\b|"
+    r"\bwhen i (?:started|first|was|began|had|did|went|joined|got)\b|^i (?:felt|was|had|went|did)\b)"
+)
+# Doubt they voice, said back: 'hard to believe you deserve it' reflects the doubt, it doesn't reassure.
+DOUBT_FRAME = _rx(
+    r"\b(?:hard|difficult|tough) to (?:believe|accept|trust|see|feel)|\bnot (?:sure|convinced|certain)|"
+    r"\bdoubt\w*|\bwonder\w* (?:whether|if)|\bquestion\w* (?:whether|if)|\bwhether\b|"
+    r"\b(?:don't|doesn't|can't|cannot|didn't) (?:feel|believe|see|think|trust)\b|\bstruggl\w* to\b"
+)
+# 'You never know where you stand': an experience the client described, when they described it as recurring.
+EXPERIENCE_ALWAYS = _rx(
+    r"\byou (?:never|always) (?:quite |really |seem to )?(?:know|get|hear|seem|feel|find|see|have|can)\b"
+)
+RECURRING = _rx(
+    r"\b(?:keeps?|kept|always|never|ever|every (?:time|day|week|shift)|constantly|again|all the time|"
+    r"last[- ]minute|over and over|each time)\b"
+)
+# Normalising, and consequences pinned on them, in shapes cues.REASSURE and cues.WARN do not cover.
+REASSURE_MORE = _rx(
+    r"(\b(?:everyone|everybody|we all|all of us)(?:'s| is| was| gets| got| feels| felt| are)? (?:a (?:bit|little) )?"
+    r"(?:nervous|scared|anxious|worried|unsure|awkward|shy|terrified|frightened|the same|like that)\b|"
+    r"\bthey (?:hired|chose|picked|promoted) you for a reason\b)"
+)
+WARN_MORE = _rx(
+    r"(\b(?:it's|it is|it'll be|that'll be|it would be|it'd be|that's) (?:all )?(?:on you|on your head)\b|"
+    r"\bif (?:someone|anyone|somebody|something) (?:gets?|got|goes|went) (?:hurt|injured|wrong|ill|sick|killed)\b)"
+)
+# A compliment that points at the delay or the past: 'took you long enough', 'better late than never'.
+BACKHANDED_MORE = _rx(
+    r"(\b(?:took|taken|taking) (?:you|them|her|him) (?:long enough|ages|forever|a while|long)\b|"
+    r"\bbetter late than never\b|\blong overdue\b|\bwhat took you\b)"
+)
+
+
+def contradicts_self_label(reply: str, prompt: str) -> str | None:
+    """'You're not a fraud': denying the very label the client gave themselves is reassurance, not reflection."""
+    labels = {m.group(1).lower() for m in _SELF_LABEL.finditer(prompt)}
+    for m in _NOT_LABEL.finditer(reply):
+        if m.group(2).lower() in labels:
+            return m.group(1)
+    return None
+
+
+_SELF_LABEL = _rx(r"\b(?:i'm|i am|i feel like|i'm such|i've been|i was)(?: such)?"
+                  r"(?: an?| so| the| a total| a complete)? (\w+)")
+_NOT_LABEL = _rx(r"(\byou(?:'re| are)(?: not|n't)(?: an?| so| the)? (\w+))")

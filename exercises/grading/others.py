@@ -81,7 +81,7 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
             f"{quote(i_centred)} puts you at the centre, as if your approval were the point. Start with "
             "'You…' and name what they did or who they are."
         )
-    backhanded = find(cues.BACKHANDED, reply)
+    backhanded = find(cues.BACKHANDED, reply) or find(families.BACKHANDED_MORE, reply)
     if backhanded:
         a.issues.append(
             f"{quote(backhanded)} turns it into a backhanded compliment: it points at what they haven't done. "
@@ -213,7 +213,7 @@ _CHANGE_POINT = re.compile(
     r"\b(?:wants?|wanted|wanting|(?:would|'d) (?:really |quite )?(?:like|love)|aim\w*|"
     r"going for|goal|thinking (?:about|of)|considering|planning|plans?|hopes?|hoping|"
     r"ready|going to|intends?|applying|looking (?:at|for|into)|wishes|wish|trying to|keen to|appeals?|tempt\w*|"
-    r"on your mind|drawn to|weigh\w*|whether to)\b",
+    r"on your mind|drawn to|weigh\w*|whether to|wonder\w* (?:about|whether|if)|curious (?:about|whether|if))\b",
     re.I,
 )
 

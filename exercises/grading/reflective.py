@@ -18,7 +18,7 @@ from exercises.grading.base import (
     statement_checks,
 )
 from exercises.grading.cues import find, quote
-from exercises.grading.families import METAPHOR
+from exercises.grading.families import METAPHOR, REASSURE_MORE
 from exercises.grading.stance import counter_claim
 from exercises.grading.text import (
     GENERIC,
@@ -41,6 +41,12 @@ _REFLECTIVE_OPENER = re.compile(
 )
 # Anything that could hold a second side: a clause break or a joining word.
 _SECOND_CLAUSE = re.compile(r"[;,.:\u2014](?=\s*\w)|\s-\s|\b(?:and|but|while|though|yet|when|whereas)\b", re.I)
+# A feeling word alone in a bare frame ('That sounds annoying.', 'You're gutted.'): simple, not complex.
+_BARE_FEELING = re.compile(
+    r"^(?:(?:that|it|this)(?:'s| is)?\s+)?(?:sounds|seems|must be|must feel|feels|is|you(?:'re| are| feel| sound))"
+    r"\s+(?:really |so |very |pretty |quite |a bit |incredibly )?[\w-]+[.!]?$",
+    re.I,
+)
 _YOU = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b|^(it|that|this|sounds|seems|so)\b", re.I)
 
 
@@ -114,6 +120,8 @@ def grade_reflection(prompt: str, reply: str, answers: Sequence[str], coding: Co
         )
     reasons = _added_meaning(prompt, reply, coding)
     ratio = parrot_ratio(reply, prompt)
+    if complex_ and _BARE_FEELING.match(reply.strip()):
+        reasons = []  # 'That sounds annoying': a simple feeling reflection, nothing added around it
     if complex_ and ratio >= 0.65:
         # Mostly the client's own words: only an explicit added feeling, meaning or both-sidedness counts.
         reasons = [r for r in reasons if "links it to" not in r and "a step beyond" not in r]
@@ -167,7 +175,7 @@ def grade_roll_with_resistance(prompt: str, reply: str, answers: Sequence[str], 
     why = find(cues.JUDGING_WHY, reply)
     if why:
         a.issues.append(f"{quote(why)} asks them to justify themselves, which tends to dig them in deeper.")
-    reassure = find(cues.REASSURE, reply)
+    reassure = find(cues.REASSURE, reply) or find(REASSURE_MORE, reply)
     if reassure:
         a.issues.append(f"{quote(reassure)} reassures rather than acknowledging their concern.")
     claim = None if a.issues or find(cues.AUTONOMY, reply) else counter_claim(reply, prompt)

@@ -16,7 +16,9 @@ from exercises.coder.features import normalise, split_sentences
 _BENEFIT = re.compile(
     r"\b(helps?|helpful|useful|worth(?:while| it| doing| the effort)?|protects?|benefits?|beneficial|valuable|"
     r"important|essential|necessary|required|expected|mandatory|compulsory|pays? off|good for|improves?|"
-    r"saves?|ensures?|makes? sure|effective|(?:won't|will not|wouldn't) (?:fail|struggle|regret)|"
+    r"saves?|ensures?|makes? sure|effective|"
+    r"(?:is|are|'s|'re) (?:a |an |the )?(?:legal |statutory )?(?:requirement|law|obligation)|"
+    r"(?:won't|will not|wouldn't) (?:fail|struggle|regret)|"
     r"will (?:pass|succeed|improve|help)|there (?:for|to) (?:a|your) (?:reason|protection)|for a reason)\b",
     re.I,
 )

