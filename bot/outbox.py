@@ -24,6 +24,7 @@ from bot.delivery import RateLimited, Senders, Target
 from bot.engine import Engine
 from bot.messages import Reply
 from bot.store import MemberRef
+from bot.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ class Outbox:
                             await self.reclaim()
                         await self.read_once()
                 except (RedisError, OSError):
+                    raise_if_cancelling()
                     log.warning("outbox: redis unavailable, retrying", exc_info=True)
                     await asyncio.sleep(1.0)
         finally:
@@ -197,6 +199,7 @@ class Outbox:
         try:
             sent = await self.deliver(entry_id, fields, fresh)
         except (RedisError, OSError):
+            raise_if_cancelling()
             log.warning("outbox: redis error delivering %s; it stays pending", entry_id, exc_info=True)
             return False
         self.delivered += sent

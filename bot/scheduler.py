@@ -32,6 +32,7 @@ from bot.app import OarsApp
 from bot.outbox import Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
 from bot.schedules import ScheduleStore
 from bot.store import CHANGES_CHANNEL, MemberRef
+from bot.tasks import raise_if_cancelling
 from exercises.schedule_math import ALL_DAYS, cron_days, last_fire, local_date, parse_time
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ class Scheduler:
             try:
                 await self.tick()
             except (RedisError, OSError):
+                raise_if_cancelling()
                 log.warning("scheduler: redis unavailable during lease check", exc_info=True)
             await asyncio.sleep(self.renew_every)
 
@@ -180,6 +182,7 @@ class Scheduler:
                 await self.catch_up()
                 return
             except (RedisError, OSError):
+                raise_if_cancelling()
                 log.warning("scheduler: catching up failed, retrying", exc_info=True)
                 await asyncio.sleep(1.0)
 
@@ -194,6 +197,7 @@ class Scheduler:
                     if await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0):
                         self._changed.set()
             except (RedisError, OSError):
+                raise_if_cancelling()
                 log.warning("scheduler: change feed lost, resubscribing", exc_info=True)
                 await asyncio.sleep(1.0)
             finally:
@@ -209,6 +213,7 @@ class Scheduler:
             try:
                 await self.rebuild()
             except (RedisError, OSError):
+                raise_if_cancelling()
                 log.warning("scheduler: rebuild failed, will retry", exc_info=True)
 
     async def plans(self) -> list[Plan]:
