@@ -40,22 +40,24 @@ def _points_heard(prompt: str) -> str:
     return ", ".join(points[:-1]) + ", and " + points[-1]
 
 
+_TEMPLATES: dict[str, str] = {
+    "open_question": "What has your experience been with {topic}?",
+    "reflection": "It sounds like {heard}.",
+    "complex_reflection": "It sounds like {heard}, and part of you is wondering what that means for you.",
+    "affirmation": "You've put real effort into this, and it shows how much it matters to you.",
+    "roll_with_resistance": "It sounds like {heard}. What you do with that is up to you.",
+    "develop_discrepancy": "It sounds like {heard}. How does that fit with what matters most to you here?",
+    "emphasize_autonomy": "It's your call, and you know your situation better than anyone.",
+    "summary": "Let me check I've got this: {points}. What did I miss?",
+}
+
+
 def make_model_answer(kind: str, prompt: str) -> str:
-    if kind == "open_question":
-        return f"What has your experience been with {_topic(prompt)}?"
-    heard = _heard(prompt)
-    if kind == "reflection":
-        return f"It sounds like {heard}."
-    if kind == "complex_reflection":
-        return f"It sounds like {heard}, and part of you is wondering what that means for you."
-    if kind == "affirmation":
-        return "You've put real effort into this, and it shows how much it matters to you."
-    if kind == "roll_with_resistance":
-        return f"It sounds like {heard}. What you do with that is up to you."
-    if kind == "develop_discrepancy":
-        return f"It sounds like {heard}. How does that fit with what matters most to you here?"
-    if kind == "emphasize_autonomy":
-        return "It's your call, and you know your situation better than anyone."
-    if kind == "summary":
-        return f"Let me check I've got this: {_points_heard(prompt)}. What did I miss?"
-    return ""
+    """A serviceable model answer built from the prompt, for drills that come without one."""
+    template = _TEMPLATES.get(kind, "")
+    fill = {
+        "topic": _topic(prompt) if "{topic}" in template else "",
+        "heard": _heard(prompt) if "{heard}" in template else "",
+        "points": _points_heard(prompt) if "{points}" in template else "",
+    }
+    return template.format(**fill)
