@@ -283,7 +283,7 @@ I_CENTRED = _rx(
     r"^((?:(?:i'm|i am) )?(?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled|chuffed)"
     r"(?: (?:of |that )?you\b| to (?:see|hear)\b)|"
     r"(?:i'm|i am) (?:so |really |very )?(?:proud|impressed|happy|glad|pleased|thrilled)|"
-    r"i (?:love|like) "
+    r"i (?:really |just |do )?(?:love|like) "
     r"(?:that|how|the way)|i (?:really )?(?:think|feel) (?:that )?you(?:'re| are) (?:great|amazing|"
     r"awesome)|"
     r"you make me (?:proud|happy)|i (?:always )?knew you (?:could|would|had it)|i told you (?:so|you could))\b"

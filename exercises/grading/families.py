@@ -40,7 +40,9 @@ ADVICE_MORE = _rx(
     r"(\b(?:maybe |perhaps )?you(?:'d| would) (?:get|do|find|feel|have) (?:\w+ ){0,4}(?:more|better|further|"
     r"easier)\b[^.]{0,30}\bif you\b|"
     r"\b(?:great|good|perfect|easy|ideal|best) (?:place|way) to (?:start|begin)\b|"
-    r"\b(?:is|might be|would be|could be) worth (?:a )?(?:try|trying|a go|a shot|doing)\b)"
+    r"\b(?:is|might be|would be|could be) worth (?:a )?(?:try|trying|a go|a shot|doing)\b|"
+    r"\b(?:it )?(?:might|may|could) be time (?:for you )?to\b|\bmaybe it's time (?:for you )?to\b|"
+    r"\byou(?:'d| would) be (?:so much |much |a lot |far )?(?:healthier|happier|safer|better off|fitter) if you\b)"
 )
 # Sarcasm or washing one's hands of them, alongside cues.SARCASM.
 SARCASM_MORE = _rx(
@@ -50,14 +52,15 @@ SARCASM_MORE = _rx(
     r"\bnot my (?:\w+ )?(?:problem|body|knees|life|funeral|business|worry)\b)"
 )
 # After an autonomy phrase, a contrast that pushes: the speaker's opinion, guilt, or a case for one side.
-_CONTRAST = _rx(r"(?:,|;|\.{2,}|\s-)?\s*\b(?:but|though|although|however|except|only)\b")
+_CONTRAST = _rx(r"(?:,|;|\.{2,}|\s-)?\s*\b(?:but|though|although|however|except|only|as long as|provided)\b")
 _PUSH = _rx(
     r"(\bi (?:really |honestly |do |still |personally )?(?:think|reckon|feel|believe|know) (?:you|it|that|they)\b|"
     r"\byou (?:really |clearly |obviously )?(?:need|should|must|ought)\b|\bdisappoint\w*|\blet (?:\w+ )?down\b|"
     r"\b(?:won't|wouldn't|will not|would not) be (?:happy|pleased|impressed|thrilled)\b|"
     r"\b(?:safer|healthier|wiser|smarter|better off)\b|\bsaves? lives\b|\bregret\b|\b(?:silly|mad|crazy|daft)\b|"
     r"\bi(?:'d| would) (?:go|take|do|say|pick|choose)\b|\bif (?:i|it) were me\b|"
-    r"\byou (?:might|may|could|would) (?:want|wish|like) to\b|\b(?:legally|technically|realistically)\b)"
+    r"\byou (?:might|may|could|would) (?:want|wish|like) to\b|\b(?:legally|technically|realistically)\b|"
+    r"\bthe right (?:choice|decision|thing|call|answer)\b|\bwast(?:e|ed|es|ing)\b)"
 )
 
 
@@ -129,7 +132,8 @@ WARN_MORE = _rx(
 # A compliment that points at the delay or the past: 'took you long enough', 'better late than never'.
 BACKHANDED_MORE = _rx(
     r"(\b(?:took|taken|taking) (?:you|them|her|him) (?:long enough|ages|forever|a while|long)\b|"
-    r"\bbetter late than never\b|\blong overdue\b|\bwhat took you\b)"
+    r"\bbetter late than never\b|\blong overdue\b|\bwhat took you\b|"
+    r"\b(?:get|got|getting) (?:a)?round to it\b|\bmakes? my (?:job|life|day|week) easier\b)"
 )
 
 

@@ -16,7 +16,7 @@ from exercises.grading.text import GENERIC, content_stems, expand, overlap, stem
 _PRAISE_WORDS = frozenset(
     "great good nice awesome amazing excellent fantastic brilliant super perfect wonderful job work well done "
     "proud impressed happy glad star best legend rock way stuff wow yay cool lovely kudos congrats congratulations "
-    "love brilliant keep".split()
+    "love brilliant keep superstar rockstar hero genius champion champ ace".split()
 )
 _STRENGTH = re.compile(
     r"\b(took|takes|shows?|showed|courage|commit\w*|care\w*|persist\w*|kept|stuck|stepped|value\w*|"

@@ -24,6 +24,9 @@ BLIND = sorted((Path(__file__).parent / "data").glob("blind_replies_*.jsonl"))
 # develop_discrepancy 100%, emphasize_autonomy 72.7%, summary 90.9%. Gated since the batch-9 fixes (self-disclosure,
 # contradicting a self-label, doubt reflected, recurring 'you never', rules/consequences/normalising in
 # roll_with_resistance, dismissive or undercut autonomy, bare feeling as complex, wondering as change talk).
+# Batch 10, written blind to the grader's code by a separate rater: 92.5% at first sight (148/160; lowest kinds
+# affirmation and roll_with_resistance at 85%); its general misses (label praise, 'I like that…', delay-backhanded,
+# hedged 'it might be time to', 'you'd be healthier if', autonomy undercut by 'as long as'/'waste') fixed after.
 MEASURED_ONLY: frozenset[str] = frozenset()
 GATED = [p for p in BLIND if p.stem not in MEASURED_ONLY]
 
