@@ -8,12 +8,7 @@ autonomy statement taken back by a 'but' that pushes, and the many ways a summar
 
 from __future__ import annotations
 
-import re
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
+from exercises.grading.cues import _rx
 
 # Arguing the other side, in shapes cues.ARGUE does not cover.
 ARGUE_MORE = _rx(
