@@ -11,13 +11,14 @@ from exercises.grading import cues, families
 from exercises.grading.base import REFLECTION_CODES, Assessment, is_question, mi_inconsistent, sentence_codes
 from exercises.grading.cues import find, quote
 from exercises.grading.families import CHANGE_VOICE, autonomy_taken_back
-from exercises.grading.text import GENERIC, content_stems, expand, overlap, stem, words
+from exercises.grading.text import GENERIC_STEMS, content_stems, expand, overlap, stem, words
 
 _PRAISE_WORDS = frozenset(
     "great good nice awesome amazing excellent fantastic brilliant super perfect wonderful job work well done "
     "proud impressed happy glad star best legend rock way stuff wow yay cool lovely kudos congrats congratulations "
     "love brilliant keep superstar rockstar hero genius champion champ ace".split()
 )
+_PRAISE_STEMS = frozenset(stem(p) for p in _PRAISE_WORDS)
 _STRENGTH = re.compile(
     r"\b(took|takes|shows?|showed|courage|commit\w*|care\w*|persist\w*|kept|stuck|stepped|value\w*|"
     r"determin\w*|honest\w*|effort|patien\w*|resilien\w*|brave\w*|generous|thoughtful|skill\w*|strength|"
@@ -100,8 +101,7 @@ def grade_affirmation(prompt: str, reply: str, answers: Sequence[str], coding: C
             f"{quote(reassure)} reassures rather than affirms. Name what they actually did, for example "
             "the effort or the choice it took."
         )
-    specific = {w for w in content_stems(reply) if w not in {stem(p) for p in _PRAISE_WORDS}}
-    specific -= {stem(g) for g in GENERIC}
+    specific = content_stems(reply) - _PRAISE_STEMS - GENERIC_STEMS
     praise = find(cues.GENERIC_PRAISE, reply)
     if not specific and not _STRENGTH.search(reply):
         a.issues.append(
@@ -222,7 +222,7 @@ def grade_summary(prompt: str, reply: str, answers: Sequence[str], coding: Codin
     a = Assessment()
     n_words = len(words(reply))
     points = _points(prompt)
-    generic = {stem(g) for g in GENERIC}
+    generic = set(GENERIC_STEMS)
     covered = _covered(points, reply, generic) if points else []
     mi_inconsistent(reply, a, prompt)
     reassure = find(cues.REASSURE, reply)

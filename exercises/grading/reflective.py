@@ -21,7 +21,7 @@ from exercises.grading.cues import find, quote
 from exercises.grading.families import METAPHOR, REASSURE_MORE
 from exercises.grading.stance import counter_claim
 from exercises.grading.text import (
-    GENERIC,
+    GENERIC_STEMS,
     content_stems,
     looks_off_topic,
     overlap,
@@ -30,7 +30,6 @@ from exercises.grading.text import (
     words,
 )
 
-GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _YOU_WORD = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
 _TWO_CLAUSES = re.compile(r"\w[^.;]{12,}(?:,\s*(?:and|but|while|yet)|\s(?:but|while|yet))\s+\w[^.;]{8,}", re.I)
 _REFLECTIVE_OPENER = re.compile(

@@ -170,6 +170,10 @@ def stem(word: str) -> str:
     return word.replace("'", "")
 
 
+# Stems of the words too common to link two texts; computed once, used by every grader.
+GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC)
+
+
 def _synonym_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for group in _SYNONYM_GROUPS:
