@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from exercises.coder import Coding
@@ -95,33 +96,31 @@ def _opener(question: str) -> str:
     return " ".join(words[:2]) if words else question
 
 
+# Checked in order; the first cue found decides. A template of None means "that settles it: open".
+_QUESTION_CHECKS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (cues.LEADING, "{q} makes it a leading question: it hints at the answer you want. "
+                   "Ask in a way that leaves room for any answer."),
+    (cues.JUDGING_WHY, "{q} can sound like an accusation, and people tend to defend themselves "
+                       "rather than explore. Try 'What got in the way…' or 'How did…' instead."),
+    (cues.DISGUISED_ADVICE_Q, "{q} is advice wearing a question mark. Ask about their view "
+                              "rather than suggesting an answer."),
+    (cues.OPEN_REQUEST, None),
+    (cues.CLOSED_WH, "{q} asks for a fact, so the answer will be a number or a date. Ask about "
+                     "their experience instead, with 'What…' or 'How…'."),
+    (cues.CLOSED_OPENER, "It opens with {q}, which invites a yes/no answer. Starting with 'What' or "
+                         "'How' gives the person room to tell you more."),
+    (cues.OPEN_WH, None),
+    (cues.NEUTRAL_WHY, None),
+)
+
+
 def _closed_reason(question: str, coding: Coding) -> str | None:
     """Why the question is not open, or None when it is open."""
     q = question.strip()
-    leading = find(cues.LEADING, q)
-    if leading:
-        return (f"{quote(leading)} makes it a leading question: it hints at the answer you want. "
-                "Ask in a way that leaves room for any answer.")
-    why = find(cues.JUDGING_WHY, q)
-    if why:
-        return (f"{quote(why)} can sound like an accusation, and people tend to defend themselves "
-                "rather than explore. Try 'What got in the way…' or 'How did…' instead.")
-    disguised = find(cues.DISGUISED_ADVICE_Q, q)
-    if disguised:
-        return (f"{quote(disguised)} is advice wearing a question mark. Ask about their view "
-                "rather than suggesting an answer.")
-    if find(cues.OPEN_REQUEST, q):
-        return None
-    fact = find(cues.CLOSED_WH, q)
-    if fact:
-        return (f"{quote(fact)} asks for a fact, so the answer will be a number or a date. Ask about "
-                "their experience instead, with 'What…' or 'How…'.")
-    closed = find(cues.CLOSED_OPENER, q)
-    if closed:
-        return (f"It opens with {quote(closed)}, which invites a yes/no answer. Starting with 'What' or "
-                "'How' gives the person room to tell you more.")
-    if find(cues.OPEN_WH, q) or find(cues.NEUTRAL_WHY, q):
-        return None
+    for pattern, template in _QUESTION_CHECKS:
+        found = find(pattern, q)
+        if found:
+            return template.format(q=quote(found)) if template else None
     last_q = [c for s, c, _ in coding.sentences if "?" in s]
     main = last_q[-1] if last_q else coding.code
     if main == "open_question":
