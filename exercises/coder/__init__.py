@@ -7,13 +7,24 @@ multi-sentence turn gets one main code by the MITI-style logic in `main_code`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exercises.coder.features import normalise, split_sentences
 from exercises.coder.rules import apply_rules
 from exercises.coder.scorer import load_model
 
-__all__ = ["Coding", "SentenceCoding", "code", "main_code"]
+__all__ = ["ClientTalk", "Coding", "SentenceCoding", "client_talk", "code", "main_code"]
+
+# The AnnoMI view of each of the 13 codes: main behaviour, question / reflection / input subtype.
+BEHAVIOUR: dict[str, str] = {
+    "open_question": "question", "closed_question": "question",
+    "simple_reflection": "reflection", "complex_reflection": "reflection",
+    "give_information": "therapist_input", "advise": "therapist_input", "negotiate": "therapist_input",
+    "offer_options": "therapist_input",
+}
+INPUT_TYPE: dict[str, str] = {"give_information": "information", "advise": "advice", "offer_options": "options",
+                              "negotiate": "negotiation"}
 
 SentenceCoding = tuple[str, str, float]
 
@@ -46,10 +57,31 @@ class Coding:
     confidence: float
     sentences: tuple[SentenceCoding, ...] = ()
 
+    @property
+    def behaviour(self) -> str:
+        """AnnoMI main behaviour: question | reflection | therapist_input | other."""
+        return BEHAVIOUR.get(self.code, "other")
+
+    @property
+    def question_type(self) -> str | None:
+        return {"open_question": "open", "closed_question": "closed"}.get(self.code)
+
+    @property
+    def reflection_type(self) -> str | None:
+        return {"simple_reflection": "simple", "complex_reflection": "complex"}.get(self.code)
+
+    @property
+    def input_type(self) -> str | None:
+        return INPUT_TYPE.get(self.code)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "confidence": round(self.confidence, 4),
+            "behaviour": self.behaviour,
+            "question_type": self.question_type,
+            "reflection_type": self.reflection_type,
+            "input_type": self.input_type,
             "sentences": [{"text": s, "code": c, "confidence": round(p, 4)} for s, c, p in self.sentences],
         }
 
@@ -104,8 +136,24 @@ def main_code(sentences: tuple[SentenceCoding, ...]) -> tuple[str, float]:
     return best[1], best[2]
 
 
-def code(text: str) -> Coding:
-    """Code one practitioner turn. Never raises on odd input: empty text is 'other'."""
+@dataclass(frozen=True)
+class ClientTalk:
+    """A client utterance's talk type: change | sustain | neutral, with the model's confidence."""
+
+    talk: str
+    confidence: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {"talk": self.talk, "confidence": round(self.confidence, 4)}
+
+
+def client_talk(text: str, context: Sequence[str] = ()) -> ClientTalk:
+    """Code a client utterance (interim: neutral until the learned client-talk head lands)."""
+    return ClientTalk("neutral", 0.5)
+
+
+def code(text: str, context: Sequence[str] = ()) -> Coding:
+    """Code one practitioner turn, given the preceding turns (oldest first). Never raises on odd input."""
     clean = normalise(text)
     if not clean:
         return Coding("other", 1.0, ())
