@@ -74,7 +74,8 @@ def test_options_with_a_short_tag_stay_options() -> None:
 
 def test_as_dict_shape() -> None:
     data = Coding("other", 1.0, (("Hi.", "other", 1.0),)).as_dict()
-    assert data == {"code": "other", "confidence": 1.0,
+    assert data == {"code": "other", "confidence": 1.0, "behaviour": "other", "question_type": None,
+                    "reflection_type": None, "input_type": None,
                     "sentences": [{"text": "Hi.", "code": "other", "confidence": 1.0}]}
 
 
