@@ -19,6 +19,7 @@ from bot import replies
 from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
 from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
+from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
 from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
@@ -68,6 +69,7 @@ class Engine:
         self.schedules = schedules
         self.default_tz = default_tz
         self.settings = SettingsCommands(store, default_tz)
+        self.roleplay = RoleplayFlow(store, self.clock, self.rng)
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
@@ -121,6 +123,9 @@ class Engine:
                 return [Reply("Done. I've deleted your streak, progress, settings and history.")]
             if msg.action == "cancel" or text.lower() in {"no", "n", "cancel"}:
                 return [Reply("Okay, nothing was deleted.")]
+        routed = await self.roleplay.route(member, msg, text)  # role-play (issue #14): bot/roleplay.py
+        if routed is not None:
+            return routed
         if msg.action:
             return await self._action(member, msg)
         if msg.thread and not msg.is_direct:
@@ -175,7 +180,7 @@ class Engine:
         if name == "streak":
             return [await self._streak(member)]
         if name == "progress":
-            return [replies.progress_reply(await self._progress(member))]
+            return [await self.roleplay.with_trend(member, replies.progress_reply(await self._progress(member)))]
         if name == "skip":
             await self.store.clear_open_drill(member)
             return [await self._new_drill(member, msg, "", intro="Skipped. Here's a different one.")]

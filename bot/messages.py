@@ -110,14 +110,19 @@ class Reply:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The console `--json` line shape (a contract: see the foundation issue)."""
-        return {
+        """The console `--json` line shape (a contract: see the foundation issue). Role-play replies add
+        `roleplay` (each client turn) and `report` (the session report) as issue #14 specifies."""
+        line = {
             "text": self.text,
             "choices": [c.label for c in self.choices],
             "drill": self.drill.as_dict() if self.drill else None,
             "feedback": self.feedback.as_dict() if self.feedback else None,
             "streak": self.streak.as_dict() if self.streak else None,
         }
+        for key in ("roleplay", "report"):
+            if key in self.extra:
+                line[key] = self.extra[key]
+        return line
 
 
 def replies_to_json(replies: list[Reply]) -> str:

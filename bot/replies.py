@@ -33,6 +33,7 @@ HELP = (
     "• answer it in your next message and get feedback with a model answer\n"
     "• `hint` or `skip` while a drill is open\n"
     "• `tip <situation>` ideas for a tough moment, e.g. `tip client says they're fine`\n"
+    "• `roleplay` practise a whole conversation with a simulated client, then get a session report\n"
     "• `streak` and `progress` how your practice is going\n"
     "• `settings`, `settings tz Europe/Berlin`, `settings reminder 08:45` (or `off`)\n"
     "• `pause` / `resume` daily reminders\n"

@@ -1,0 +1,154 @@
+"""Every sentence of a role-play: intro, client turns, the report as text, the progress trend.
+
+Structured copies ride in `Reply.extra` for the adapters and `oars chat --json`: `roleplay` (one client
+turn: case, turn, client_talk, discord), `report` (the exact counts and globals of issue #14) and
+`report_view` (titles, levels, quotes) for Block Kit and Adaptive Cards; `thread_root` marks the intro,
+under which Slack threads the session, and `thread` names that thread once known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import Choice, Reply
+from bot.text import quote_user_text
+from exercises.roleplay import FAIR_GOOD, MAX_TURNS, Case, Report, Session, Turn
+
+END = Choice("End and get my report", "roleplay:end")
+AGAIN = Choice("Another role-play", "roleplay")
+DRILL = Choice("Drill", "another")
+GLOBAL_TITLES = {
+    "cultivating_change_talk": "Cultivating change talk", "softening_sustain_talk": "Softening sustain talk",
+    "partnership": "Partnership", "empathy": "Empathy",
+}
+HELP = (
+    "You're in a role-play. Answer the client as you would in a real conversation: reflect, ask open "
+    "questions, affirm, and ask before you advise. `end` finishes and shows your report; `coach on` or "
+    "`coach off` turns a one-line nudge after an unhelpful move on or off."
+)
+
+
+def _turn_part(case: Case, number: int, talk: str, discord: bool) -> dict[str, Any]:
+    return {"case": case.id, "turn": number, "client_talk": talk, "discord": discord}
+
+
+def state_line(session: Session) -> str:
+    state = session.state
+    return (f"_turn {len(session.turns)} of {MAX_TURNS} · engagement {state.engagement}/4 · "
+            f"discord {state.discord}/3 · readiness {state.readiness}/4_")
+
+
+def intro_reply(case: Case, session: Session, coach: bool) -> Reply:
+    lines = [
+        f"*Role-play: {case.title}* ({case.setting})",
+        f"You are {case.you_are[0].lower() + case.you_are[1:]}",
+        f"{case.persona}",
+        "Use your MI skills: reflect, ask open questions, affirm, ask before you advise. Type `end` when "
+        f"you're done; it closes by itself after {MAX_TURNS} of your turns. "
+        + ("Coach nudges are on." if coach else "Type `coach on` for a nudge after an unhelpful move."),
+        f"_Replay this exact client with `roleplay {case.id} seed {session.seed}`._",
+        f"> *{case.client}:* {session.opening}",
+    ]
+    return Reply("\n".join(lines), choices=(END,),
+                 extra={"roleplay": _turn_part(case, 0, "neutral", False), "thread_root": True})
+
+
+def client_reply(case: Case, session: Session, thread: str) -> Reply:
+    turn = session.turns[-1]
+    text = f"> *{case.client}:* {turn.client}\n{state_line(session)}"
+    extra: dict[str, Any] = {"roleplay": _turn_part(case, len(session.turns), turn.talk, turn.discord)}
+    if thread:
+        extra["thread"] = thread
+    return Reply(text, choices=() if session.finished else (END,), extra=extra)
+
+
+def nudge_reply(turn: Turn, case: Case, thread: str) -> Reply | None:
+    """`coach on`: one line after an MI non-adherent move."""
+    if not turn.non_adherent:
+        return None
+    what = "arguing for change" if turn.code == "confront" else "advice without permission"
+    text = (f"_Coach: that was {what}, and {case.client} pushed back. Try a reflection, or ask first: "
+            f"\"{case.better['permission']}\"_")
+    return Reply(text, extra={"thread": thread} if thread else {})
+
+
+def _level(report: Report, measure: str) -> str:
+    return report.level(measure)
+
+
+def report_view(report: Report, case: Case, closing: str) -> dict[str, Any]:
+    """What cards and blocks show besides the contract numbers (member quotes already made safe)."""
+    return {
+        "case": case.id, "title": case.title, "client": case.client, "closing": closing, "turns": report.turns,
+        "levels": {m: _level(report, m) for m in FAIR_GOOD},
+        "thresholds": {m: list(v) for m, v in FAIR_GOOD.items()},
+        "facts_found": report.facts_found, "facts_total": report.facts_total,
+        "readiness": [report.readiness_start, report.readiness_end], "discord_turns": report.discord_turns,
+        "persuade_with_permission": report.persuade_with_permission,
+        "best": [{"turn": m.turn, "member": quote_user_text(m.member, 200), "client": m.client, "why": m.why}
+                 for m in report.best],
+        "redo": None if report.redo is None else {
+            "turn": report.redo.turn, "member": quote_user_text(report.redo.member, 200),
+            "suggestion": report.redo.suggestion, "why": report.redo.why},
+    }
+
+
+def report_text(report: Report, view: dict[str, Any]) -> str:
+    levels = view["levels"]
+    g = report.globals
+    lines = [
+        f"*Role-play report: {view['title']}* ({report.turns} turn{'s' if report.turns != 1 else ''})",
+        f"{view['client']} wraps up: \"{view['closing']}\"",
+        f"*Questions:* {report.open_questions} open, {report.closed_questions} closed "
+        f"({report.pct_open:g}% open: {levels['pct_open']})",
+        f"*Reflections:* {report.simple_reflections} simple, {report.complex_reflections} complex "
+        f"(R:Q {report.rq_ratio:g}: {levels['rq_ratio']}; {report.pct_complex:g}% complex: {levels['pct_complex']})",
+        f"*Affirmations:* {report.affirmations} · *MI-adherent:* {report.mi_adherent} · "
+        f"*MI non-adherent:* {report.mi_non_adherent}",
+        f"*Client talk drawn:* {report.change_talk} change, {report.sustain_talk} sustain; "
+        f"discord in {report.discord_turns} turn{'s' if report.discord_turns != 1 else ''}",
+        f"You drew out {report.facts_found} of {report.facts_total} things {view['client']} hadn't said at first. "
+        f"Readiness {report.readiness_start} → {report.readiness_end} (of 4).",
+        "*Estimated MITI globals (1-5):* " + " · ".join(
+            f"{GLOBAL_TITLES[m]} {g[m]:g} ({levels[m]})" for m in GLOBAL_TITLES),
+    ]
+    if view["best"]:
+        lines.append("*Best moments*")
+        lines += [f"• Turn {m['turn']}: ‹{m['member']}› → {view['client']}: \"{m['client']}\" {m['why']}"
+                  for m in view["best"]]
+    redo = view["redo"]
+    if redo:
+        lines.append(f"*One to redo* (turn {redo['turn']}): ‹{redo['member']}›")
+        lines.append(f"{redo['why']} Try: \"{redo['suggestion']}\"")
+    lines.append("_Thresholds (fair/good): R:Q 1:1/2:1, complex reflections 40%/50%, open questions 50%/70%, "
+                 "globals 3.5/4. Globals are estimates from the coded turns._")
+    return "\n".join(lines)
+
+
+def report_reply(report: Report, case: Case, closing: str, thread: str) -> Reply:
+    view = report_view(report, case, closing)
+    extra: dict[str, Any] = {"report": report.contract(), "report_view": view}
+    if thread:
+        extra["thread"] = thread
+    return Reply(report_text(report, view), choices=(AGAIN, DRILL), extra=extra)
+
+
+def trend_lines(history: list[dict[str, Any]]) -> list[str]:
+    """`progress`: how the last role-plays went, oldest first."""
+    if not history:
+        return ["*Role-plays:* none yet. Type `roleplay` to practise a whole conversation."]
+    recent = list(reversed(history[:5]))
+
+    def series(key: str, fmt: str = "{:g}") -> str:
+        return " → ".join(fmt.format(item[key]) for item in recent)
+
+    return [
+        f"*Role-plays:* {len(history)} played (last {len(recent)}, oldest first)",
+        f"R:Q {series('rq_ratio')} · complex reflections {series('pct_complex', '{:g}%')}",
+        "Change:sustain talk " + " → ".join(f"{i['change_talk']}:{i['sustain_talk']}" for i in recent),
+        f"Empathy {series('empathy')} · partnership {series('partnership')}",
+    ]
+
+
+def cases_list(cases: list[Case]) -> str:
+    return "\n".join(f"• `{c.id}`: {c.title} ({c.setting})" for c in cases)
