@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Senders
 from bot.engine import Engine, ScheduleCommands
+from bot.grading_pool import GradingPool
 from bot.redis_conn import RedisConnection
 from bot.store import Store
 
@@ -21,7 +22,9 @@ class OarsApp:
 
     def __init__(self, settings: Settings, rng: random.Random | None = None) -> None:
         self.settings = settings
-        self.redis = RedisConnection(settings.redis_url, settings.oars_data_dir)
+        self.redis = RedisConnection(settings.redis_url, settings.oars_data_dir,
+                                     settings.oars_redis_max_connections, settings.oars_redis_pool_timeout)
+        self.grader = GradingPool(settings.oars_grader_workers, settings.oars_grader_queue, settings.oars_grader_mode)
         self.clock = Clock(settings.oars_now)
         self.senders = Senders()
         self._rng = rng
@@ -48,11 +51,13 @@ class OarsApp:
 
             schedules = ScheduleService(self._store, self.settings, self.clock)
         self._engine = Engine(
-            self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz
+            self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz,
+            grader=self.grader,
         )
         return self._engine
 
     async def stop(self) -> None:
+        self.grader.close()
         await self.redis.stop()
         self._engine = None
         self._store = None

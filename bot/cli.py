@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.native_threads import limit_native_threads
+
+    limit_native_threads()  # before anything imports numpy
     parser = _parser()
     args = parser.parse_args(argv)
     from pydantic import ValidationError

