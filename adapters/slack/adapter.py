@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -46,6 +47,8 @@ class SlackAdapter:
         self.app: AsyncApp | None = None
         self.client: AsyncWebClient | None = None
         self._sender_poster: Poster | None = None
+        self._poster: Poster | None = None
+        self._sessions: list[aiohttp.ClientSession] = []
         self._socket: object | None = None
         token = settings.slack_bot_token
         if not token:
@@ -53,11 +56,11 @@ class SlackAdapter:
         base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
         # Interactive replies wait out a 429 (Retry-After) inside the SDK; the member is waiting anyway.
         self.client = AsyncWebClient(
-            token=token, base_url=base_url,
+            token=token, base_url=base_url, session=self._session(),
             retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
         )
         # The scheduler's sender does not: the outbox reschedules on RateLimited (see SlackSender).
-        sender_client = AsyncWebClient(token=token, base_url=base_url,
+        sender_client = AsyncWebClient(token=token, base_url=base_url, session=self._session(),
                                        retry_handlers=[AsyncConnectionErrorRetryHandler()])
         self._sender_poster = Poster(sender_client, UserDirectory(sender_client, settings.manager_ids))
         directory = UserDirectory(self.client, settings.manager_ids)
@@ -70,9 +73,17 @@ class SlackAdapter:
             process_before_response=False,
             logger=bolt_log,
         )
-        SlackHandlers(engine, Poster(self.client, directory), directory, settings.slack_feedback_mode).register(
-            self.app
-        )
+        self._poster = Poster(self.client, directory)
+        SlackHandlers(engine, self._poster, directory, settings.slack_feedback_mode).register(self.app)
+
+    def _session(self) -> aiohttp.ClientSession:
+        """One keep-alive session per Web API client: without it slack_sdk opens a session, a TCP connection
+        and (against slack.com) a TLS handshake for every call."""
+        session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=30),
+            connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300))
+        self._sessions.append(session)
+        return session
 
     def mount(self, web_app: web.Application) -> None:
         """Add POST /slack/events (events, slash commands, interactivity) when Slack is configured."""
@@ -104,7 +115,13 @@ class SlackAdapter:
         await handler.start_async()
 
     async def close(self) -> None:
-        """Close the Socket Mode connection if any; the Web API clients hold no open session."""
+        """Close the Socket Mode connection if any, let pending reactions finish, close the HTTP sessions."""
         handler, self._socket = self._socket, None
         if handler is not None:
             await handler.close_async()  # type: ignore[attr-defined]
+        for poster in (self._poster, self._sender_poster):
+            if poster is not None:
+                await poster.drain()
+        sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            await session.close()

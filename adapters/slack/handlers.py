@@ -164,7 +164,7 @@ class SlackHandlers:
         for reply in await self.engine.handle(msg):
             await self.poster.post(msg.channel, reply, thread=str(thread) if thread else None)
             if reply.react:
-                await self.poster.react(msg.channel, ts, reply.react)
+                self.poster.react_later(msg.channel, ts, reply.react)
 
     async def _answer_channel(self, msg: Inbound, ts: str) -> None:
         """Private replies go to the member alone (ephemeral in the thread, or a DM); others in thread."""
@@ -175,7 +175,7 @@ class SlackHandlers:
             else:
                 await self.poster.post(msg.channel, reply, thread=thread)
             if reply.react:
-                await self.poster.react(msg.channel, ts, reply.react)
+                self.poster.react_later(msg.channel, ts, reply.react)
 
     async def _private(self, msg: Inbound, reply: Reply, thread: str) -> None:
         if self.feedback_mode == "dm":

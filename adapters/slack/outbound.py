@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -40,6 +41,7 @@ class Poster:
     def __init__(self, client: AsyncWebClient, directory: UserDirectory) -> None:
         self.client = client
         self.directory = directory
+        self._side_effects: set[asyncio.Task[None]] = set()
 
     async def post(self, channel: str, reply: Reply, thread: str | None = None) -> str:
         resp = await self.client.chat_postMessage(channel=channel, thread_ts=thread, **message_payload(reply))
@@ -51,6 +53,17 @@ class Poster:
     async def ephemeral(self, channel: str, user: str, reply: Reply, thread: str | None = None) -> None:
         await self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, **message_payload(reply))
 
+    def react_later(self, channel: str, ts: str, name: str) -> None:
+        """A reaction is decoration: add it in the background so the reply path never waits for it."""
+        task = asyncio.create_task(self.react(channel, ts, name))
+        self._side_effects.add(task)
+        task.add_done_callback(self._side_effects.discard)
+
+    async def drain(self) -> None:
+        """Let pending reactions finish (shutdown)."""
+        if self._side_effects:
+            await asyncio.gather(*self._side_effects, return_exceptions=True)
+
     async def react(self, channel: str, ts: str, name: str) -> None:
         """Add a reaction; 'already_reacted' (a redelivery) is fine, other failures are only logged."""
         try:
@@ -58,6 +71,8 @@ class Poster:
         except SlackApiError as exc:
             if exc.response.get("error") != "already_reacted":
                 log.warning("reactions.add %s on %s/%s failed: %s", name, channel, ts, exc.response.get("error"))
+        except Exception as exc:  # network trouble: a missing checkmark is not worth an error
+            log.warning("reactions.add %s on %s/%s failed: %s", name, channel, ts, exc)
 
 
 class SlackSender:

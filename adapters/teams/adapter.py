@@ -11,11 +11,12 @@ import logging
 from dataclasses import dataclass
 
 from aiohttp import web
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.teams.bot import OarsTeamsBot
 from adapters.teams.delivery import Outbox, TeamsSender
+from adapters.teams.http import PooledAuthentication, SharedSession
 from adapters.teams.references import References
 from bot.config import Settings
 from bot.engine import Engine
@@ -44,7 +45,8 @@ class TeamsAdapter:
             APP_TYPE=settings.microsoft_app_type or "MultiTenant",
             APP_TENANTID=settings.microsoft_app_tenant_id,
         )
-        self.cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+        self.http = SharedSession()  # one keep-alive session for every connector call
+        self.cloud = CloudAdapter(PooledAuthentication(config, self.http))
         self.references = References(engine.store.redis)
         self.outbox = outbox or Outbox()
         self._sender = TeamsSender(self.cloud, self.references, self.outbox, settings.microsoft_app_id)
@@ -68,7 +70,8 @@ class TeamsAdapter:
         return self._sender
 
     async def close(self) -> None:
-        """Nothing pooled to close: the SDK opens a connector client per turn."""
+        """Close the shared connector session."""
+        await self.http.close()
 
     async def handle(self, request: web.Request) -> web.Response:
         """Validate the body ourselves (the SDK answers 500 to bad JSON), then let CloudAdapter run the turn."""

@@ -37,6 +37,8 @@ class FakeSlack:
         self.base = ""
         self.socket_envelopes: list[dict[str, Any]] = []  # sent to a Socket Mode client once it connects
         self.socket_acks: list[dict[str, Any]] = []
+        self.delay: dict[str, float] = {}  # method -> seconds to wait before answering (a slow Slack)
+        self.connections: set[Any] = set()  # client (host, port) pairs seen: one per TCP connection
 
     @property
     def api_url(self) -> str:
@@ -106,7 +108,11 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if request.transport is not None:
+            self.connections.add(request.transport.get_extra_info("peername"))
         args = await self._args(request)
+        if method in self.delay:
+            await asyncio.sleep(self.delay[method])
         if method in self._rate_limit:
             retry_after = self._rate_limit.pop(method)
             self.calls.append(Call(method, args, status=429))

@@ -247,3 +247,26 @@ async def test_schedule_modal_saves_with_the_real_schedule_service(slack_env: Sl
     (saved,) = await ScheduleStore(store.redis).all()
     assert (saved.channel, saved.at, saved.tz, saved.skill) == ("C9", "09:30", "Europe/Berlin", "summaries")
     assert saved.workspace == TEAM and saved.platform == "slack"
+
+
+async def test_web_api_calls_reuse_one_connection(slack_env: SlackEnv) -> None:
+    """#17: one kept-alive session per Web API client, not a new TCP connection per call."""
+    for n in range(4):
+        await slack_env.event(dm_event("tip", f"300.{n}", msg_id=f"m-keep-{n}"), event_id=f"EvK{n}")
+        await slack_env.fake.wait_for("chat.postMessage", n + 1)
+    api_calls = [c for c in slack_env.fake.calls if not c.method.startswith(("response:", "socket:"))]
+    assert len(api_calls) >= 5  # users.info and chat.postMessage at least
+    assert len(slack_env.fake.connections) == 1
+
+
+async def test_the_reaction_does_not_hold_up_the_reply(slack_env: SlackEnv) -> None:
+    """The checkmark is added in the background: the feedback is posted even when reactions.add is slow."""
+    await slack_env.event(dm_event("drill reflection", "400.1", msg_id="m-r1"), event_id="EvR1")
+    await slack_env.fake.wait_for("chat.postMessage")
+    slack_env.fake.delay["reactions.add"] = 2.0
+    await slack_env.event(dm_event(ANSWER, "400.2", msg_id="m-r2"), event_id="EvR2")
+    started = asyncio.get_running_loop().time()
+    await slack_env.fake.wait_for("chat.postMessage", 2)
+    assert asyncio.get_running_loop().time() - started < 1.5
+    assert not slack_env.fake.calls_to("reactions.add")  # still on its way
+    assert (await slack_env.fake.wait_for("reactions.add", within=5))[0].args["name"]

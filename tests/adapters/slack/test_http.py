@@ -78,7 +78,9 @@ async def test_not_mounted_without_credentials(tmp_path: Path, fake_slack: FakeS
     try:
         web_app = web.Application()
         with caplog.at_level("INFO", logger="adapters.slack"):
-            SlackAdapter(engine, settings).mount(web_app)
+            adapter = SlackAdapter(engine, settings)
+            adapter.mount(web_app)
+        await adapter.close()
         assert not [r for r in web_app.router.routes() if r.resource and r.resource.canonical == "/slack/events"]
         assert "SLACK_SIGNING_SECRET" in caplog.text
         unconfigured = SlackAdapter(engine, make_settings(tmp_path, fake_slack, redis_url, slack_bot_token=None))

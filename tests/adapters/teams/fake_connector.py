@@ -47,6 +47,7 @@ class FakeConnector:
     posts: list[Post] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
     port: int = 0
+    connections: set[Any] = field(default_factory=set)  # client (host, port) pairs: one per TCP connection
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -70,6 +71,8 @@ class FakeConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if request.transport is not None:
+            self.connections.add(request.transport.get_extra_info("peername"))
         status = self.failures.pop(0) if self.failures else 201
         self.posts.append(Post(request.match_info["conversation_id"], request.match_info.get("reply_to_id"),
                                body, request.headers.get("Authorization"), status))
