@@ -200,7 +200,7 @@ class Engine:
     async def _command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
         name, args = command.name, command.args
         if name == "help":
-            return [Reply(replies.HELP, choices=(replies.ANOTHER, replies.TIP))]
+            return [Reply(replies.HELP, choices=(replies.ANOTHER, replies.ROLEPLAY, replies.TIP))]
         if name == "drill":
             return [await self._new_drill(member, msg, args)]
         if name == "tip":

@@ -11,6 +11,7 @@ ANOTHER = Choice("Another drill", "another")
 TIP = Choice("Tip", "tip")
 HINT = Choice("Hint", "hint")
 SKIP = Choice("Skip", "skip")
+ROLEPLAY = Choice("Role-play", "roleplay")
 
 # A nudge for drills whose catalogue entry has no hint of its own (distinct from the instruction).
 DEFAULT_HINTS: dict[str, str] = {

@@ -71,7 +71,15 @@ def quote(text: str) -> str:
 
 def reply_blocks(reply: Reply) -> list[Block]:
     """One reply as blocks: text, drill (highlighted, prompt quoted), feedback, then buttons."""
-    if reply.drill is not None:
+    if "report" in reply.extra:
+        from adapters.slack.roleplay_blocks import report_blocks
+
+        blocks = report_blocks(reply)
+    elif "roleplay" in reply.extra:
+        from adapters.slack.roleplay_blocks import client_turn_blocks
+
+        blocks = client_turn_blocks(reply)
+    elif reply.drill is not None:
         blocks = _drill_blocks(reply, reply.drill)
     elif reply.feedback is not None:
         blocks = _feedback_blocks(reply, reply.feedback)
@@ -165,6 +173,7 @@ def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str
         {"type": "actions", "block_id": "oars_home_start", "elements": [
             {"type": "button", "action_id": "oars:home:drill", "text": plain("Start a drill"),
              "value": "another", "style": "primary"},
+            {"type": "button", "action_id": "oars:home:roleplay", "text": plain("Role-play"), "value": "roleplay"},
             {"type": "button", "action_id": "oars:home:tip", "text": plain("Tip"), "value": "tip"},
         ]},
         {"type": "divider"},

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import schedule_modal
 from adapters.slack.interactive import Interactive
-from adapters.slack.outbound import Poster, message_payload
+from adapters.slack.outbound import Poster, message_payload, post_in_dm
 from adapters.slack.users import UserDirectory
 from bot.engine import Engine
 from bot.messages import Inbound, Reply
@@ -111,7 +111,7 @@ class SlackHandlers:
                                  is_direct=is_direct)
         for reply in await self.engine.handle(msg):
             if is_direct:
-                await self.poster.post(channel, reply)
+                await post_in_dm(self.poster, self.engine, msg, reply)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
 
@@ -162,7 +162,7 @@ class SlackHandlers:
     # --- rendering -------------------------------------------------------------------------------
     async def _answer_dm(self, msg: Inbound, thread: Any, ts: str) -> None:
         for reply in await self.engine.handle(msg):
-            await self.poster.post(msg.channel, reply, thread=str(thread) if thread else None)
+            await post_in_dm(self.poster, self.engine, msg, reply, thread=str(thread) if thread else None)
             if reply.react:
                 self.poster.react_later(msg.channel, ts, reply.react)
 

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import SCHEDULE_CALLBACK, context, home_view, parse_schedule_state, schedule_modal
-from adapters.slack.outbound import Poster, message_payload
+from adapters.slack.outbound import Poster, message_payload, post_in_dm
 from adapters.slack.users import UserDirectory
 from bot.engine import Engine
 from bot.messages import Inbound
@@ -71,7 +71,7 @@ class Interactive:
             await self._retire_buttons(channel, body.get("message") or {}, action)
         for reply in replies:
             if in_dm:
-                await self.poster.post(channel, reply)
+                await post_in_dm(self.poster, self.engine, msg, reply, thread=str(thread) if thread else None)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
 
@@ -119,7 +119,7 @@ class Interactive:
         action = (body.get("actions") or [{}])[0]
         action_id, user, team = str(action.get("action_id", "")), str(body["user"]["id"]), _team(body)
         text, neutral = "", None
-        if action_id in {"oars:home:drill", "oars:home:tip"}:
+        if action_id in {"oars:home:drill", "oars:home:tip", "oars:home:roleplay"}:
             neutral = str(action.get("value") or "")
         elif action_id == "oars:home:tz":
             text = f"settings tz {(action.get('selected_option') or {}).get('value', '')}"
@@ -133,7 +133,7 @@ class Interactive:
         msg = await self._inbound(team, channel, user, text, f"action:{action.get('action_ts', '')}:{user}",
                                   is_direct=True, action=neutral)
         for reply in await self.engine.handle(msg):
-            await self.poster.post(channel, reply)
+            await post_in_dm(self.poster, self.engine, msg, reply)
         await self.publish_home(team, user)
 
     # --- manager schedule modal ------------------------------------------------------------------

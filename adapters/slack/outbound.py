@@ -13,7 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import fallback_text, reply_blocks
 from adapters.slack.users import UserDirectory
 from bot.delivery import RateLimited, Target
-from bot.messages import Reply
+from bot.messages import Inbound, Reply
+from bot.store import MemberRef
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,16 @@ class Poster:
                 log.warning("reactions.add %s on %s/%s failed: %s", name, channel, ts, exc.response.get("error"))
         except Exception as exc:  # network trouble: a missing checkmark is not worth an error
             log.warning("reactions.add %s on %s/%s failed: %s", name, channel, ts, exc)
+
+
+async def post_in_dm(poster: Poster, engine: Any, msg: Inbound, reply: Reply, thread: str | None = None) -> str:
+    """Post a reply in the member's DM. A role-play is threaded under its intro: the intro's ts is handed to
+    the engine, and every later role-play reply names that thread (`extra["thread"]`)."""
+    thread = str(reply.extra.get("thread") or "") or thread
+    ts = await poster.post(msg.channel, reply, thread=thread)
+    if reply.extra.get("thread_root") and ts:
+        await engine.roleplay.remember_thread(MemberRef(msg.platform, msg.workspace, msg.user), thread or ts)
+    return ts
 
 
 class SlackSender:

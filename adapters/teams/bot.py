@@ -21,7 +21,7 @@ from bot.messages import Inbound, Reply
 log = logging.getLogger(__name__)
 WELCOME = Reply(
     "Hi, I'm *OARS*. I help you practise motivational interviewing in small daily reps. "
-    "Type `drill` for a practice item or `help` to see everything I can do."
+    "Type `drill` for a practice item, `roleplay` to practise a whole conversation, or `help` for everything.",
 )
 
 

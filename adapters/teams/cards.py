@@ -175,6 +175,9 @@ def progress_card(reply: Reply) -> Json:
     untried = [SKILL_TITLES.get(s, s) for s, _, n in part.skills if not n]
     if untried:
         body.append(text_block("Not tried yet: " + ", ".join(untried), isSubtle=True))
+    from adapters.teams.roleplay_cards import trend_blocks
+
+    body += trend_blocks(reply)
     return card(body, choice_actions(reply.choices), summary="Your progress")
 
 
@@ -185,6 +188,12 @@ def text_card(reply: Reply) -> Json:
 
 def card_for(reply: Reply) -> Json | None:
     """The card for a reply, or None when plain Markdown text is enough."""
+    from adapters.teams import roleplay_cards  # role-play cards build on this module's helpers
+
+    if "report" in reply.extra:
+        return roleplay_cards.report_card(reply)
+    if "roleplay" in reply.extra:
+        return roleplay_cards.roleplay_card(reply)
     if reply.drill is not None:
         return drill_card(reply)
     if reply.feedback is not None:
