@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     schedule = sub.add_parser("schedule", help="operator view of channel schedules: add, list, remove")
     schedule.add_argument("args", nargs=argparse.REMAINDER, help="add … | list [--json] | remove ID")
+
+    report = sub.add_parser("report", help="a team's practice report (aggregates only): text, --json, --png")
+    report.add_argument("args", nargs=argparse.REMAINDER,
+                        help="--platform P --workspace W [--channel C] [--weeks 4] [--png FILE] [--json]")
     return parser
 
 
@@ -40,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     limit_native_threads()  # before anything imports numpy
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)  # `report --platform …` starts with options REMAINDER won't take
+    if extra and args.command != "report":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from pydantic import ValidationError
 
     from bot.config import Settings
@@ -90,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli_schedule import run_schedule
 
         return asyncio.run(run_schedule(settings, list(args.args), sys.stdout, sys.stderr))
+    if args.command == "report":
+        from bot.cli_report import run_report
+
+        return asyncio.run(run_report(settings, [*extra, *args.args], sys.stdout, sys.stderr))
     parser.print_help()
     return 0
 

@@ -24,6 +24,7 @@ from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
 from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
+from bot.team_data import TeamData
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import grade_choice, option_index
@@ -91,6 +92,7 @@ class Engine:
         self.default_tz = default_tz
         self.settings = SettingsCommands(store, default_tz)
         self.roleplay = RoleplayFlow(store, self.clock, self.rng)
+        self.team = TeamData(store, default_tz)  # what team reports read (bot.team_data)
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
@@ -293,6 +295,7 @@ class Engine:
     async def remember_channel_post(self, platform: str, workspace: str, channel: str, thread: str,
                                     drill_id: str) -> None:
         await self.store.remember_thread_drill(platform, workspace, channel, thread, drill_id)
+        await self.team.note_channel_post(platform, workspace, channel, thread, drill_id, self.clock.now())
 
     async def _hint(self, member: MemberRef) -> Reply:
         open_drill = await self.store.open_drill(member)
@@ -364,7 +367,10 @@ class Engine:
     # --- tips, streak, progress ------------------------------------------------------------------
     async def _tip(self, member: MemberRef, query: str) -> Reply:
         if query.strip():
-            return replies.tips_reply(self.catalogue.find_tips(query, k=3), quote_user_text(query, 60))
+            tips = self.catalogue.find_tips(query, k=3)
+            if tips and tips[0].skills:  # its topic (a skill), never the words typed, counts in team reports
+                await self.team.note_tip(member, tips[0].skills[0], self.clock.now())
+            return replies.tips_reply(tips, quote_user_text(query, 60))
         profile = await self.store.profile(member)
         tip = self.catalogue.random_tip(self.rng, exclude=profile.last_tip or None)
         await self.store.update_profile(member, last_tip=tip.id)
