@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from exercises.catalogue import DATA_DIR, check_catalogue, load_catalogue_from
+from exercises.roleplay.cases import CaseError, load_cases
 from exercises.vocabulary import KINDS, SKILLS
 
 
@@ -44,7 +45,13 @@ def run_catalogue(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if not data_dir.is_dir():
         print(f"oars catalogue: no such folder: {data_dir}", file=stderr)
         return 2
-    problems = check_catalogue(data_dir)
+    problems: list[object] = list(check_catalogue(data_dir))
+    cases = 0
+    if (data_dir / "roleplay" / "cases").is_dir():  # role-play cases (issue #14) live beside the drills
+        try:
+            cases = len(load_cases(data_dir / "roleplay"))
+        except (CaseError, OSError, ValueError) as error:
+            problems.append(f"roleplay: {error}")
     if problems:
         for problem in problems:
             print(problem, file=stdout if ns.command == "check" else stderr)
@@ -60,6 +67,8 @@ def run_catalogue(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         print(f"{title}:", file=stdout)
         for name, n in table.items():  # type: ignore[attr-defined]
             print(f"  {name:<24} {n}", file=stdout)
+    if cases:
+        print(f"{cases} role-play cases", file=stdout)
     if ns.command == "check":
         print("ok: no problems", file=stdout)
     return 0

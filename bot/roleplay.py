@@ -13,6 +13,7 @@ Keys (member hash tag, so Cluster-safe):
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
@@ -35,12 +36,13 @@ log = logging.getLogger(__name__)
 ROLEPLAY_TTL = 24 * 3600
 HISTORY_KEEP = 50
 _KEEP_IDS = 30
-_START = re.compile(r"^\s*(?:/oars\s+|oars:?\s+|!)?(?:role[- ]?play|rp)s?\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_START = re.compile(r"^\s*(?:/oars\s+|oars:?\s+|!)?role[- ]?plays?\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _COACH = re.compile(r"^\s*(?:/oars\s+)?coach\s+(on|off)\s*[.!]?\s*$", re.IGNORECASE)
 _SEED = re.compile(r"\bseed\s+(\d{1,9})\b", re.IGNORECASE)
 END_WORDS = frozenset({"end", "stop", "quit", "done", "finish", "end roleplay", "end role-play", "stop roleplay",
                        "/oars end", "report"})
 BLOCKED = frozenset({"drill", "skip", "hint"})
+HELP_WORDS = frozenset({"help", "?", "", "commands"})
 
 
 @dataclass
@@ -130,8 +132,10 @@ class RoleplayFlow:
             return await self._end(member)
         command = parse(text, has_open_drill=True)
         if command is not None:
-            if command.name == "help":
+            if command.name == "help" and lowered.removeprefix("/oars").strip() in HELP_WORDS:
                 return [Reply(words.HELP, choices=(words.END,))]
+            if command.name == "help":  # "Hi!" or "Hello" is how many conversations open
+                return await self._turn(member, msg, text)
             if command.name in BLOCKED:
                 return [self._finish_first(open_)]
             return None
@@ -200,7 +204,8 @@ class RoleplayFlow:
                     if msg.message_id in open_.ids:
                         await pipe.unwatch()
                         return []  # already taken (a redelivery after a crash): never counted twice
-                    coding = code(text, context=open_.session.context())
+                    # off the event loop: the coder may become a heavier learned model (#14 brief)
+                    coding = await asyncio.to_thread(code, text, open_.session.context())
                     session = step(open_.session, case, text, coding.code, coding.confidence)
                     open_.session = session
                     open_.ids = [*open_.ids, msg.message_id][-_KEEP_IDS:]

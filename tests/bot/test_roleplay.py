@@ -78,11 +78,13 @@ async def test_odd_input_keeps_the_session_and_counts_nothing(engine: Engine, st
         [reply] = await engine.handle(msg(text))
         assert "roleplay" not in reply.extra
     [help_] = await engine.handle(msg("help"))
-    assert "role-play" in help_.text
+    assert "role-play" in help_.text and "roleplay" not in help_.extra
+    [hello] = await engine.handle(msg("Hello!"))  # a greeting is a turn, not the help command
+    assert hello.extra["roleplay"]["turn"] == 1
     [streak] = await engine.handle(msg("streak"))  # other commands still work mid-session
     assert streak.streak is not None
     [mention] = await engine.handle(msg("<!channel> you keep saying @here it's fine"))
-    assert mention.extra["roleplay"]["turn"] == 1
+    assert mention.extra["roleplay"]["turn"] == 2
     assert "<!channel>" not in mention.text and "@here" not in mention.text
     [again] = await engine.handle(msg("roleplay"))
     assert "already" in again.text
