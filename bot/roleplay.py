@@ -155,10 +155,13 @@ class RoleplayFlow:
         seed_match = _SEED.search(args)
         seed = int(seed_match.group(1)) if seed_match else self.rng.randrange(1, 1_000_000)
         target = _SEED.sub("", args).strip()
+        if target.lower() in {"how", "rules", "explain"}:
+            return [Reply(words.HOW, choices=(words.AGAIN,))]
         if target.lower() in {"list", "cases", "help"}:
             return [Reply("*Role-play cases*\n" + words.cases_list(list(cases().values())) +
                           "\nType `roleplay <case>`, `roleplay <setting>` (e.g. `roleplay health`) or "
-                          "`roleplay <skill>`.", choices=(words.AGAIN,))]
+                          "`roleplay <skill>`. `roleplay how` explains how the client reacts.",
+                          choices=(words.AGAIN,))]
         found = find_cases(target)
         if not found:
             return [Reply(f"I have no role-play for ‹{quote_user_text(target, 40)}›. Try a setting "

@@ -27,6 +27,21 @@ HELP = (
     "`coach off` turns a one-line nudge after an unhelpful move on or off."
 )
 
+HOW = (
+    "*How the simulated client reacts*\n"
+    "Each of your turns is coded by the MI coder and moves the three numbers shown under every client line:\n"
+    "• *engagement* (0-4) rises with reflections, open questions, affirmations and autonomy support; unasked "
+    "advice, arguing and closed questions in a row lower it.\n"
+    "• *discord* (0-3) rises with unasked advice, closed questions in a row and arguing (by two); reflections, "
+    "affirmations and autonomy support soften it.\n"
+    "• *readiness* (0-4) rises with complex reflections, autonomy support and information you asked permission "
+    "for; arguing and unasked advice lower it.\n"
+    "The client tells you something new when you ask an open question or reflect with depth while there's no "
+    "discord; otherwise it gives change talk more often the readier and calmer it is, and sustain talk or "
+    "pushback after a non-adherent move. Asking permission before advice is honoured. The same words with the "
+    "same seed always give the same client."
+)
+
 
 def _turn_part(case: Case, number: int, talk: str, discord: bool) -> dict[str, Any]:
     return {"case": case.id, "turn": number, "client_talk": talk, "discord": discord}
@@ -45,7 +60,8 @@ def intro_reply(case: Case, session: Session, coach: bool) -> Reply:
         f"{case.persona}",
         "Use your MI skills: reflect, ask open questions, affirm, ask before you advise. Type `end` when "
         f"you're done; it closes by itself after {MAX_TURNS} of your turns. "
-        + ("Coach nudges are on." if coach else "Type `coach on` for a nudge after an unhelpful move."),
+        + ("Coach nudges are on." if coach else "Type `coach on` for a nudge after an unhelpful move.")
+        + " `roleplay how` explains how the client reacts.",
         f"_Replay this exact client with `roleplay {case.id} seed {session.seed}`._",
         f"> *{case.client}:* {session.opening}",
     ]

@@ -162,8 +162,9 @@ def zone_select(action_id: str, current: str | None) -> dict[str, Any]:
     return element
 
 
-def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str, paused: bool) -> dict[str, Any]:
-    """The App Home: streak, per-skill progress, reminder and settings controls."""
+def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str, paused: bool,
+              roleplays: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The App Home: streak, per-skill progress, the role-play trend, reminder and settings controls."""
     days = "day" if streak.current == 1 else "days"
     today = "Practised today :white_check_mark:" if streak.practised_today else "Not practised yet today"
     blocks: list[Block] = [
@@ -185,6 +186,8 @@ def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str
         tail = f"{attempts} answered" if attempts else "not tried yet"
         rows.append(f"`{bar}` {SKILL_TITLES.get(skill, skill)}: {tail}")
     blocks.append(section("*Progress by skill*\n" + "\n".join(rows)))
+    if roleplays:
+        blocks.append(section("\n".join(roleplays)))
     blocks.append({"type": "divider"})
     if reminder:
         state = "paused" if paused else "on"

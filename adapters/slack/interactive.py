@@ -20,6 +20,7 @@ from adapters.slack.outbound import Poster, message_payload, post_in_dm
 from adapters.slack.users import UserDirectory
 from bot.engine import Engine
 from bot.messages import Inbound
+from bot.roleplay_replies import trend_lines
 from bot.store import MemberRef
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,9 @@ class Interactive:
             if who.tz:
                 await self.engine.set_timezone(member, who.tz)
         view = await self.engine.overview(member)
+        roleplays = tuple(trend_lines(await self.engine.roleplay.history(member)))
         await self.poster.client.views_publish(
-            user_id=user, view=home_view(view.streak, view.progress, view.tz, view.reminder, view.paused)
+            user_id=user, view=home_view(view.streak, view.progress, view.tz, view.reminder, view.paused, roleplays)
         )
 
     async def on_home_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:

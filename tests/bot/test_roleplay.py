@@ -103,7 +103,9 @@ async def test_unknown_case_list_and_end_without_turns(engine: Engine) -> None:
     [unknown] = await engine.handle(msg("roleplay <!channel> juggling"))
     assert "no role-play" in unknown.text and "<!channel>" not in unknown.text
     [listing] = await engine.handle(msg("roleplay list"))
-    assert "inhaler" in listing.text
+    assert "inhaler" in listing.text and "car-keys" in listing.text
+    [how] = await engine.handle(msg("roleplay how"))
+    assert "engagement" in how.text and "discord" in how.text and "readiness" in how.text
     [none] = await engine.handle(msg("end"))
     assert "end" in none.text.lower()
     await engine.handle(msg("roleplay"))

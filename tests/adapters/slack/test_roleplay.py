@@ -62,6 +62,10 @@ async def test_whole_session_from_the_home_button_threaded_under_the_intro(slack
     text = json.dumps(blocks)
     assert "R:Q" in text and "Empathy" in text and "Best moments" in text
     assert all(len(json.dumps(b)) < 3500 for b in blocks)
+    await slack_env.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"},
+                          event_id="EvH2")
+    home = json.dumps((await fake.wait_for("views.publish", 3))[-1].args["view"])
+    assert "Role-plays:* 1 played" in home  # the trend on the App Home
 
 
 def test_report_blocks_escape_member_quotes() -> None:

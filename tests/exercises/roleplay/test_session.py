@@ -103,3 +103,18 @@ def test_report_arithmetic() -> None:
     assert report.redo is not None and report.redo.turn == 7  # the unasked advice
     assert report.redo.suggestion == case.better["permission"]
     assert len(report.best) == 2 and all(m.turn != 7 for m in report.best)
+
+
+@pytest.mark.parametrize("case_id", sorted(cases()))
+def test_the_state_machine_alone_rewards_reflections_and_punishes_arguing(case_id: str) -> None:
+    """Coder-independent: the codes are given, so this holds whatever model codes the turns."""
+    case = cases()[case_id]
+    for seed in range(1, 6):
+        warm, cold = start(case, seed), start(case, seed)
+        for n in range(12):
+            warm = step(warm, case, "r", "complex_reflection" if n % 2 else "simple_reflection")
+            cold = step(cold, case, "c", "confront" if n % 2 else "advise")
+        kind, harsh = build_report(warm, case), build_report(cold, case)
+        assert kind.change_talk > kind.sustain_talk and warm.state.discord == 0
+        assert harsh.sustain_talk == 12 and harsh.change_talk == 0 and harsh.discord_turns >= 6
+        assert min(kind.globals.values()) >= 3.5 > max(harsh.globals.values())
