@@ -56,9 +56,11 @@ class ConsoleSession:
         )
 
     async def say(self, line: str) -> None:
-        for reply in await self.engine.handle(self._inbound(line)):
+        msg = self._inbound(line)
+        for reply in await self.engine.handle(msg):
             self._last_choices = {c.label.lower(): c.value for c in reply.choices}
             self._print(reply)
+        await self.engine.delivered(msg)
 
     def _print(self, reply: Reply) -> None:
         if self.as_json:

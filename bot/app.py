@@ -58,6 +58,8 @@ class OarsApp:
 
     async def stop(self) -> None:
         self.grader.close()
+        if self._store is not None:
+            await self._store.leases.close()
         await self.redis.stop()
         self._engine = None
         self._store = None

@@ -16,25 +16,28 @@ from typing import Protocol
 
 from redis.exceptions import RedisError
 
-from bot import replies
+from bot import answering, replies
 from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
+from bot.inbox import new_token
 from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
-from bot.store import AnswerRecord, MemberRef, OpenDrill, Store
+from bot.store import MemberRef, OpenDrill, Store, Turn
 from bot.team_data import TeamData
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import grade_choice, option_index
 from exercises.model import Drill, Verdict
-from exercises.practice import choose_drill, update_skill
+from exercises.practice import choose_drill
 from exercises.streaks import as_of, local_day
 from exercises.vocabulary import SKILLS
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = answering.MAX_ATTEMPTS
+_TURN: ContextVar[Turn | None] = ContextVar("oars_turn", default=None)  # the message being handled
+FORGOTTEN = Reply("Done. I've deleted your streak, progress, settings and history.", private=True)
 
 
 class _AnswerProgress:
@@ -96,61 +99,92 @@ class Engine:
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
-        """Answer one inbound message. A redelivered message id gets no reply at all."""
+        """Answer one inbound message. A redelivered message id gets no reply, unless the first
+        handler died or failed to send: then it is handled anew or gets the kept replies (bot.inbox)."""
+        if not msg.user or not msg.message_id:
+            log.info("%s message without user or id ignored", msg.platform)
+            return []
+        member = MemberRef(msg.platform, msg.workspace, msg.user)
         try:
-            if not await self.store.claim_delivery(msg.platform, msg.workspace, msg.message_id):
-                replay = await self.store.take_replay(msg.platform, msg.workspace, msg.message_id)
-                if replay is not None:
-                    log.info("redelivery %s/%s: replaying our earlier replies", msg.platform, msg.message_id)
-                    return replies_from_json(replay)
-                log.info("duplicate delivery %s/%s ignored", msg.platform, msg.message_id)
-                return []
+            turn = await self.store.begin(member, msg.message_id, new_token())
         except (RedisError, OSError):
             log.warning("store unreachable while claiming %s", msg.message_id, exc_info=True)
             return [Reply(replies.STORE_DOWN, private=True)]
+        key = self.store.inbox_key(member, msg.message_id)
+        if turn.claim.state == "replay":
+            log.info("redelivery %s/%s: replaying our earlier replies", msg.platform, msg.message_id)
+            self.store.leases.hold(key, turn.token)
+            return replies_from_json(turn.claim.replies or "[]")
+        if turn.claim.state != "new":
+            log.info("duplicate delivery %s/%s ignored (%s)", msg.platform, msg.message_id, turn.claim.state)
+            return []
+        self.store.leases.hold(key, turn.token)
         progress = _AnswerProgress()
-        token = _PROGRESS.set(progress)
+        progress_token, current = _PROGRESS.set(progress), _TURN.set(turn)
         try:
-            answer = await self._dispatch(msg)
+            answer = await self._dispatch(msg, turn)
         except (RedisError, OSError):
             log.warning("store unreachable while handling %s", msg.message_id, exc_info=True)
-            await self._release(msg)
+            await self._give_up(msg, progress)
             return [Reply(progress.failure_text(replies.STORE_DOWN), private=True)]
         except Exception:
             log.exception("failed to handle %s", msg.message_id)
-            await self._release(msg)
+            await self._give_up(msg, progress)
             return [Reply(progress.failure_text(replies.OOPS), private=True)]
         finally:
-            _PROGRESS.reset(token)
-        try:
-            await self.store.keep_replies(msg.platform, msg.workspace, msg.message_id, replies_to_json(answer))
-        except (RedisError, OSError):  # the answer stands; only a replay after a failed send is lost
-            log.warning("could not keep the replies to %s; sending them anyway", msg.message_id)
+            _PROGRESS.reset(progress_token)
+            _TURN.reset(current)
+        payload = replies_to_json(answer)
+        if payload != turn.kept:
+            try:
+                await self.store.keep_replies(member, msg.message_id, turn.token, payload)
+            except (RedisError, OSError):  # the answer stands; only a replay after a failed send is lost
+                log.warning("could not keep the replies to %s; sending them anyway", msg.message_id)
         return answer
+
+    async def _give_up(self, msg: Inbound, progress: _AnswerProgress) -> None:
+        """Nothing written: let the platform's retry through. An answer sent or saved: keep the claim (its
+        lease runs out), so a redelivery finds the answer recorded and is told so, counted once."""
+        if progress.state:
+            self.store.leases.let_go(self.store.inbox_key(MemberRef(msg.platform, msg.workspace, msg.user),
+                                                          msg.message_id))
+        else:
+            await self._settle(msg, "drop")
+
+    async def delivered(self, msg: Inbound) -> None:
+        """The adapter delivered our replies: redeliveries of this message stay silent."""
+        await self._settle(msg, "sent")
 
     async def release(self, msg: Inbound) -> None:
         """The adapter could not deliver our replies: the platform's redelivery gets the same replies again
         (nothing is recorded twice)."""
-        try:
-            await self.store.mark_for_replay(msg.platform, msg.workspace, msg.message_id)
-        except (RedisError, OSError):
-            log.warning("could not mark %s for replay", msg.message_id)
+        await self._settle(msg, "failed")
 
-    async def _release(self, msg: Inbound) -> None:
-        try:
-            await self.store.release_delivery(msg.platform, msg.workspace, msg.message_id)
-        except (RedisError, OSError):
-            pass
-
-    async def _dispatch(self, msg: Inbound) -> list[Reply]:
+    async def _settle(self, msg: Inbound, outcome: str) -> None:
+        if not msg.user:
+            return
         member = MemberRef(msg.platform, msg.workspace, msg.user)
-        await self._first_contact(member, msg)
+        key = self.store.inbox_key(member, msg.message_id)
+        token = self.store.leases.token(key)
+        if outcome == "sent" and not token:
+            return  # not ours (a silenced duplicate, or held too long): leave the claim to its holder
+        self.store.leases.let_go(key)
+        try:
+            await self.store.settle_delivery(member, msg.message_id, token, outcome)
+        except (RedisError, OSError):
+            log.warning("could not settle %s (%s)", msg.message_id, outcome)
+
+    async def _dispatch(self, msg: Inbound, turn: Turn) -> list[Reply]:
+        member = turn.member
+        await self._first_contact(member, msg, turn)
         text = clean_input(msg.text)
-        if await self.store.pop_confirm(member) == "forget":
+        if turn.confirm and await self.store.pop_confirm(member) == "forget":
             if msg.action == "confirm-forget" or text.lower().rstrip(".!") in {"yes", "y", "yes, forget me"}:
                 removed = await self.store.forget(member)
-                log.info("forgot member %s (%d keys)", member.pid, removed)
-                return [Reply("Done. I've deleted your streak, progress, settings and history.")]
+                self.store.leases.let_go(self.store.inbox_key(member, msg.message_id))
+                turn.kept = replies_to_json([FORGOTTEN])  # keep no copy: the claim went with everything else
+                log.info("forgot a member (%d keys)", removed)
+                return [FORGOTTEN]
             if msg.action == "cancel" or text.lower() in {"no", "n", "cancel"}:
                 return [Reply("Okay, nothing was deleted.")]
         routed = await self.roleplay.route(member, msg, text)  # role-play (issue #14): bot/roleplay.py
@@ -163,7 +197,7 @@ class Engine:
             drill = self.catalogue.drill(drill_id) if drill_id else None
             if drill is not None and text and parse(text, True) is None:
                 return await self._answer(member, msg, drill, text, from_thread=True)
-        open_drill = await self.store.open_drill(member)
+        open_drill = turn.open_drill
         command = parse(text, has_open_drill=open_drill is not None)
         if command is not None:
             return await self._command(member, msg, command)
@@ -186,8 +220,8 @@ class Engine:
             choices=(replies.ANOTHER, replies.TIP),
         )]
 
-    async def _first_contact(self, member: MemberRef, msg: Inbound) -> None:
-        profile = await self.store.profile(member)
+    async def _first_contact(self, member: MemberRef, msg: Inbound, turn: Turn) -> None:
+        profile = turn.profile
         updates: dict[str, str | bool] = {}
         if not profile.tz:
             updates["tz"] = self.settings.valid_tz(msg.user_tz or "") or self.default_tz
@@ -197,6 +231,7 @@ class Engine:
             updates["name"] = msg.display_name
         if updates:
             await self.store.update_profile(member, **updates)
+            turn.profile = replace(profile, **updates)  # type: ignore[arg-type]
 
     # --- commands --------------------------------------------------------------------------------
     async def _command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
@@ -237,7 +272,8 @@ class Engine:
     async def _action(self, member: MemberRef, msg: Inbound) -> list[Reply]:
         action = msg.action or ""
         if action.startswith("choice:"):
-            open_drill = await self.store.open_drill(member)
+            turn = _TURN.get()
+            open_drill = turn.open_drill if turn else await self.store.open_drill(member)
             drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
             if drill is None or not drill.one_click:
                 return [Reply("That drill has already been answered or expired. Type `drill` for a new one.",
@@ -338,31 +374,16 @@ class Engine:
 
     async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,
                       open_drill: OpenDrill | None, from_thread: bool) -> Reply:
-        now = self.clock.now()
-        profile = await self.store.profile(member)
-        attempts = (open_drill.attempts + 1) if open_drill else 1
-        retry = (open_drill is not None and not drill.one_click and verdict.verdict == "revise"
-                 and attempts < MAX_ATTEMPTS)
-        record = AnswerRecord(drill.id, drill.skill, drill.kind, verdict.verdict, verdict.score,
-                              now.isoformat(), msg.message_id)
+        turn = _TURN.get()
+        profile = turn.profile if turn else await self.store.profile(member)
         progress = _PROGRESS.get(None)
         if progress is not None:
             progress.state = "writing"
-        result = await self.store.record_answer(
-            member, record, profile.tz or self.default_tz, lambda state: update_skill(state, verdict, now),
-            close_open=open_drill is not None and not retry,
-        )
+        reply = await answering.record(self.store, turn, member, msg, drill, verdict, open_drill, from_thread,
+                                       self.clock.now(), profile.tz or self.default_tz)
         if progress is not None:
             progress.state = "saved"
-        if result.duplicate:  # a redelivery after a failed send: same feedback, counted once
-            retry = False
-        if retry and open_drill is not None:
-            try:
-                await self.store.set_open_drill(member, replace(open_drill, attempts=attempts))
-            except (RedisError, OSError):  # the answer is saved and the drill stays open: feedback still true
-                log.warning("could not count the attempt on %s's open drill", member.pid)
-        reply = replies.feedback_reply(verdict, result.streak, retry_open=retry, one_click=drill.one_click)
-        return replace(reply, private=from_thread)
+        return reply
 
     # --- tips, streak, progress ------------------------------------------------------------------
     async def _tip(self, member: MemberRef, query: str) -> Reply:

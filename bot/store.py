@@ -10,7 +10,8 @@ Keys (see ARCHITECTURE.md):
   oars:m:{pid}:seen      zset   drill id -> epoch seconds last answered
   oars:m:{pid}:done:<id> string answer idempotency per platform message id (7 days)
   oars:m:{pid}:confirm   string a pending "forget me" confirmation (2 minutes)
-  oars:inbox:<platform>:<workspace>:<message id>   delivery dedupe (1 day)
+  oars:m:{pid}:rev       string revision counter: answers commit only against the state they read
+  oars:m:{pid}:inbox:<message id>   delivery claim (leased), then the replies kept for replay (1 day)
   oars:thread:{<platform>:<workspace>:<channel>}:<thread>   drill id posted in a channel thread
   oars:reminders         set    member ids with a personal reminder
   oars:changes           pub/sub channel: schedules or reminders changed
@@ -25,36 +26,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import WatchError
 
+from bot.inbox import CLAIM, INBOX_TTL, KEEP, LEASE_MS, SETTLE, Claim, LeaseKeeper, new_token
+from bot.recording import COMMIT, NO_CHECK, AnswerState, Commit
 from exercises.practice import SkillState
 from exercises.streaks import Streak, practice_at
 
-DEDUPE_TTL = int(timedelta(days=1).total_seconds())
 DONE_TTL = int(timedelta(days=7).total_seconds())
 CONFIRM_TTL = 120
 THREAD_TTL = int(timedelta(days=3).total_seconds())
 REMINDER_INDEX = "oars:reminders"
 CHANGES_CHANNEL = "oars:changes"
-
-
-# Inbox value: "1" while handling, then the replies JSON; "R:" + JSON once marked for replay.
-_MARK_REPLAY = """
-local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-if v == '1' then redis.call('DEL', KEYS[1]) return 1 end
-if string.sub(v, 1, 2) ~= 'R:' then redis.call('SET', KEYS[1], 'R:' .. v, 'KEEPTTL') end
-return 1
-"""
-_TAKE_REPLAY = """
-local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, 2) == 'R:' then
-  local payload = string.sub(v, 3)
-  redis.call('SET', KEYS[1], payload, 'KEEPTTL')
-  return payload
-end
-return false
-"""
 
 
 def _safe(part: str) -> str:
@@ -76,6 +58,17 @@ class MemberRef:
     def from_pid(cls, pid: str) -> MemberRef:
         platform, workspace, user = pid.split(":", 2)
         return cls(platform, workspace, user)
+
+
+def _profile(raw: dict[str, str]) -> Profile:
+    return Profile(
+        tz=raw.get("tz", ""),
+        reminder=raw.get("reminder", ""),
+        paused=raw.get("paused") == "1",
+        dm_channel=raw.get("dm_channel", ""),
+        name=raw.get("name", ""),
+        last_tip=raw.get("last_tip", ""),
+    )
 
 
 @dataclass(frozen=True)
@@ -107,6 +100,24 @@ class AnswerRecord:
     message_id: str
 
 
+@dataclass
+class Turn:
+    """One message being handled: its claim and the member state read with it (one round trip)."""
+
+    member: MemberRef
+    message_id: str
+    token: str
+    claim: Claim
+    profile: Profile
+    confirm: str
+    state: AnswerState
+    kept: str = ""  # the replies already written into the claim (with the answer)
+
+    @property
+    def open_drill(self) -> OpenDrill | None:
+        return OpenDrill(**json.loads(self.state.open_raw)) if self.state.open_raw else None
+
+
 @dataclass(frozen=True)
 class Recorded:
     duplicate: bool
@@ -117,11 +128,14 @@ class Recorded:
 class Store:
     """Typed access to Redis; the engine never builds a key itself."""
 
-    def __init__(self, redis: aioredis.Redis, history_limit: int = 200, drill_ttl_hours: int = 36) -> None:
+    def __init__(self, redis: aioredis.Redis, history_limit: int = 200, drill_ttl_hours: int = 36,
+                 lease_ms: int = LEASE_MS) -> None:
         # decode_responses=True: every reply is str, which redis-py's stubs (str | bytes) can't express.
         self.redis: Any = redis
         self.history_limit = history_limit
         self.drill_ttl = int(timedelta(hours=drill_ttl_hours).total_seconds())
+        self.lease_ms = lease_ms  # how long a claim outlives a holder that stopped renewing it
+        self.leases = LeaseKeeper(redis, lease_ms)
 
     @staticmethod
     def key(member: MemberRef, part: str) -> str:
@@ -130,43 +144,40 @@ class Store:
     async def ping(self) -> bool:
         return bool(await self.redis.ping())
 
-    # --- delivery dedupe -------------------------------------------------------------------------
-    async def claim_delivery(self, platform: str, workspace: str, message_id: str) -> bool:
-        """First delivery of this platform message wins; retries and redeliveries get False."""
-        return bool(await self.redis.set(self._inbox(platform, workspace, message_id), "1", nx=True, ex=DEDUPE_TTL))
+    # --- delivery claims (see bot.inbox) ---------------------------------------------------------
+    def inbox_key(self, member: MemberRef, message_id: str) -> str:
+        """Under the member's tag: claimed, answered and kept atomically; deleted by `forget me`."""
+        return self.key(member, f"inbox:{message_id}")
 
-    async def release_delivery(self, platform: str, workspace: str, message_id: str) -> None:
-        """Let a retry through after we failed to handle the first delivery."""
-        await self.redis.delete(self._inbox(platform, workspace, message_id))
+    async def begin(self, member: MemberRef, message_id: str, token: str) -> Turn:
+        """Claim the message and read what handling it needs, in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.eval(CLAIM, 1, self.inbox_key(member, message_id), token, self.lease_ms, INBOX_TTL)
+            pipe.hgetall(self.key(member, "profile"))
+            pipe.get(self.key(member, "confirm"))
+            self._queue_answer_state(pipe, member, message_id)
+            raw = await pipe.execute()
+        return Turn(member, message_id, token, Claim.parse(raw[0]), _profile(raw[1]), str(raw[2] or ""),
+                    AnswerState.parse(*raw[3:8]))
 
-    @staticmethod
-    def _inbox(platform: str, workspace: str, message_id: str) -> str:
-        return f"oars:inbox:{_safe(platform)}:{_safe(workspace)}:{message_id}"
+    async def claim_delivery(self, member: MemberRef, message_id: str, token: str = "") -> bool:
+        """Claim one message alone (no state read): True when it is ours to handle."""
+        raw = await self.redis.eval(CLAIM, 1, self.inbox_key(member, message_id), token or new_token(),
+                                    self.lease_ms, INBOX_TTL)
+        return Claim.parse(raw).state == "new"
 
-    async def keep_replies(self, platform: str, workspace: str, message_id: str, payload: str) -> None:
-        """Remember what we answered (for the dedupe window), in case the platform never got it."""
-        await self.redis.set(self._inbox(platform, workspace, message_id), payload, xx=True, keepttl=True)
+    async def keep_replies(self, member: MemberRef, message_id: str, token: str, payload: str) -> None:
+        """Remember what we answered while we send it, in case we die before the platform got it."""
+        await self.redis.eval(KEEP, 1, self.inbox_key(member, message_id), token, self.lease_ms, INBOX_TTL, payload)
 
-    async def mark_for_replay(self, platform: str, workspace: str, message_id: str) -> None:
-        """Our send failed: the next redelivery gets the kept replies again (or is handled anew)."""
-        await self.redis.eval(_MARK_REPLAY, 1, self._inbox(platform, workspace, message_id))
-
-    async def take_replay(self, platform: str, workspace: str, message_id: str) -> str | None:
-        """The kept replies if this message was marked for replay (once), else None."""
-        value = await self.redis.eval(_TAKE_REPLAY, 1, self._inbox(platform, workspace, message_id))
-        return str(value) if value else None
+    async def settle_delivery(self, member: MemberRef, message_id: str, token: str, outcome: str) -> None:
+        """'sent': redeliveries stay silent; 'failed': the next one gets the kept replies; 'drop': handle
+        it anew. An empty token settles whoever holds the claim."""
+        await self.redis.eval(SETTLE, 1, self.inbox_key(member, message_id), token, outcome)
 
     # --- profile ---------------------------------------------------------------------------------
     async def profile(self, member: MemberRef) -> Profile:
-        raw = await self.redis.hgetall(self.key(member, "profile"))
-        return Profile(
-            tz=raw.get("tz", ""),
-            reminder=raw.get("reminder", ""),
-            paused=raw.get("paused") == "1",
-            dm_channel=raw.get("dm_channel", ""),
-            name=raw.get("name", ""),
-            last_tip=raw.get("last_tip", ""),
-        )
+        return _profile(await self.redis.hgetall(self.key(member, "profile")))
 
     async def update_profile(self, member: MemberRef, **fields: str | bool) -> None:
         mapping = {k: ("1" if v is True else "0" if v is False else v) for k, v in fields.items()}
@@ -199,6 +210,27 @@ class Store:
         await self.redis.delete(self.key(member, "open"))
 
     # --- answers, streak, progress ---------------------------------------------------------------
+    def _queue_answer_state(self, pipe: Any, member: MemberRef, message_id: str) -> None:
+        pipe.exists(self.key(member, f"done:{message_id}"))
+        pipe.get(self.key(member, "open"))
+        pipe.get(self.key(member, "rev"))
+        pipe.hgetall(self.key(member, "streak"))
+        pipe.hgetall(self.key(member, "skills"))
+
+    async def answer_state(self, member: MemberRef, message_id: str) -> AnswerState:
+        """Re-read what an answer depends on after a commit found it moved."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            self._queue_answer_state(pipe, member, message_id)
+            return AnswerState.parse(*await pipe.execute())
+
+    async def commit_answer(self, member: MemberRef, message_id: str, state: AnswerState, commit: Commit) -> str:
+        """Apply one answer if `state` still holds: 'ok', 'dup' (this message was recorded) or 'moved'."""
+        keys = [self.key(member, part) for part in
+                (f"done:{message_id}", "open", "rev", "streak", "skills", "history", "seen")]
+        keys.append(self.inbox_key(member, message_id))
+        args = commit.args(state, self.history_limit, DONE_TTL, self.drill_ttl, self.lease_ms)
+        return str(await self.redis.eval(COMMIT, len(keys), *keys, *args))
+
     async def record_answer(
         self,
         member: MemberRef,
@@ -207,38 +239,22 @@ class Store:
         fold_skill: Callable[[SkillState | None], SkillState],
         close_open: bool,
     ) -> Recorded:
-        """Record one graded answer, its streak day and its skill update in one MULTI/EXEC.
+        """Record one graded answer, its streak day and its skill update atomically (no open-drill check).
 
-        Optimistic (WATCH) so the streak and skill arithmetic stay in Python; idempotent per platform
-        message id: a redelivered answer changes nothing and reports `duplicate`.
+        Idempotent per platform message id: a redelivered answer changes nothing and reports `duplicate`.
         """
-        done = self.key(member, f"done:{answer.message_id}")
-        streak_key, skills_key = self.key(member, "streak"), self.key(member, "skills")
-        async with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(done, streak_key, skills_key)
-                    old_streak = Streak.from_fields(await pipe.hgetall(streak_key))
-                    if await pipe.exists(done):
-                        await pipe.unwatch()
-                        return Recorded(True, old_streak, None)
-                    raw_skill = await pipe.hget(skills_key, answer.skill)
-                    skill = fold_skill(SkillState.from_json(raw_skill) if raw_skill else None)
-                    streak = practice_at(old_streak, datetime.fromisoformat(answer.at), tz)
-                    answered_at = datetime.fromisoformat(answer.at).timestamp()
-                    pipe.multi()
-                    pipe.set(done, "1", ex=DONE_TTL)
-                    pipe.hset(streak_key, mapping=streak.to_fields())
-                    pipe.hset(skills_key, answer.skill, skill.to_json())
-                    pipe.lpush(self.key(member, "history"), json.dumps(asdict(answer)))
-                    pipe.ltrim(self.key(member, "history"), 0, self.history_limit - 1)
-                    pipe.zadd(self.key(member, "seen"), {answer.drill_id: answered_at})
-                    if close_open:
-                        pipe.delete(self.key(member, "open"))
-                    await pipe.execute()
-                    return Recorded(False, streak, skill)
-                except WatchError:
-                    continue
+        state = await self.answer_state(member, answer.message_id)
+        while True:
+            skill = fold_skill(state.skill(answer.skill))
+            streak = practice_at(state.streak, datetime.fromisoformat(answer.at), tz)
+            commit = Commit(NO_CHECK, streak, answer.skill, skill, asdict(answer), answer.drill_id,
+                            datetime.fromisoformat(answer.at).timestamp(), "del" if close_open else "keep")
+            outcome = await self.commit_answer(member, answer.message_id, state, commit)
+            if outcome == "ok":
+                return Recorded(False, streak, skill)
+            if outcome == "dup":
+                return Recorded(True, state.streak, None)
+            state = await self.answer_state(member, answer.message_id)
 
     async def streak(self, member: MemberRef) -> Streak:
         return Streak.from_fields(await self.redis.hgetall(self.key(member, "streak")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -114,6 +115,7 @@ class SlackHandlers:
                 await post_in_dm(self.poster, self.engine, msg, reply)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
+        await self.engine.delivered(msg)
 
     # --- messages --------------------------------------------------------------------------------
     async def on_message(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -125,7 +127,7 @@ class SlackHandlers:
         text = str(event.get("text") or "")
         if event.get("channel_type") == "im":
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            await self._answer_dm(msg, event.get("thread_ts"), ts)
+            await self._settled(msg, self._answer_dm(msg, event.get("thread_ts"), ts))
         else:
             thread = event.get("thread_ts")
             if context.bot_user_id and f"<@{context.bot_user_id}" in text:
@@ -136,7 +138,7 @@ class SlackHandlers:
                 return
             msg = await self.inbound(team, channel, user, text, event_message_id(event),
                                      is_direct=False, thread=str(thread))
-            await self._answer_channel(msg, ts)
+            await self._settled(msg, self._answer_channel(msg, ts))
         await self._mark_handled(body)
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -149,17 +151,26 @@ class SlackHandlers:
         thread = event.get("thread_ts")
         if channel.startswith("D"):
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            await self._answer_dm(msg, thread, ts)
+            await self._settled(msg, self._answer_dm(msg, thread, ts))
         else:
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=False,
                                      thread=str(thread) if thread else None)
-            await self._answer_channel(msg, ts)
+            await self._settled(msg, self._answer_channel(msg, ts))
         await self._mark_handled(body)
 
     async def on_other_event(self, event: dict[str, Any]) -> None:
         log.debug("slack event %s ignored", event.get("type"))
 
     # --- rendering -------------------------------------------------------------------------------
+    async def _settled(self, msg: Inbound, sending: Awaitable[None]) -> None:
+        """Tell the engine whether its replies reached Slack: after a failure a redelivery replays them."""
+        try:
+            await sending
+        except Exception:
+            await self.engine.release(msg)
+            raise
+        await self.engine.delivered(msg)
+
     async def _answer_dm(self, msg: Inbound, thread: Any, ts: str) -> None:
         for reply in await self.engine.handle(msg):
             await post_in_dm(self.poster, self.engine, msg, reply, thread=str(thread) if thread else None)

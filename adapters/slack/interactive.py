@@ -75,6 +75,7 @@ class Interactive:
                 await post_in_dm(self.poster, self.engine, msg, reply, thread=str(thread) if thread else None)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
+        await self.engine.delivered(msg)
 
     async def _retire_buttons(self, channel: str, message: dict[str, Any], action: dict[str, Any]) -> None:
         """Replace the clicked message's buttons with what was chosen, so nobody clicks an answered drill."""
@@ -136,6 +137,7 @@ class Interactive:
                                   is_direct=True, action=neutral)
         for reply in await self.engine.handle(msg):
             await post_in_dm(self.poster, self.engine, msg, reply)
+        await self.engine.delivered(msg)
         await self.publish_home(team, user)
 
     # --- manager schedule modal ------------------------------------------------------------------
@@ -170,3 +172,4 @@ class Interactive:
                                   is_direct=False)
         for reply in await self.engine.handle(msg):
             await self.poster.dm(user, reply)
+        await self.engine.delivered(msg)

@@ -64,6 +64,7 @@ class OarsTeamsBot(ActivityHandler):
         except Exception:
             await self.engine.release(inbound)  # Teams redelivers after our 500; answer it then
             raise
+        await self.engine.delivered(inbound)
 
     async def _deliver(self, turn_context: TurnContext, inbound: Inbound, reply: Reply) -> None:
         """Replies go back into the conversation; private ones from a channel go to the personal chat."""

@@ -14,7 +14,7 @@ from bot import replies
 from bot.clock import Clock
 from bot.engine import Engine
 from bot.redis_conn import RedisConnection
-from bot.store import MemberRef, OpenDrill, Store
+from bot.store import MemberRef, Store
 from tests.bot.helpers import msg
 
 ANSWERS = ("It sounds like the waiting has worn you down.", "You feel stuck between two choices.",
@@ -43,14 +43,13 @@ async def test_a_burst_through_a_small_pool_waits_instead_of_failing(redis_socke
 
 
 class _LosesTouchAfterSaving(Store):
-    """Real Redis, but the connection drops right after the answer transaction (fault injection)."""
+    """Real Redis, but the connection drops right after the answer transaction (fault injection): the kept
+    replies and the delivery report are written separately from the answer, and both fail."""
 
-    async def set_open_drill(self, member: MemberRef, drill: OpenDrill) -> None:
-        if drill.attempts:
-            raise RedisConnectionError("connection lost")
-        await super().set_open_drill(member, drill)
+    async def keep_replies(self, member: MemberRef, message_id: str, token: str, payload: str) -> None:
+        raise RedisConnectionError("connection lost")
 
-    async def keep_replies(self, platform: str, workspace: str, message_id: str, payload: str) -> None:
+    async def settle_delivery(self, member: MemberRef, message_id: str, token: str, outcome: str) -> None:
         raise RedisConnectionError("connection lost")
 
 
@@ -58,14 +57,16 @@ async def test_a_failure_after_saving_still_gives_the_feedback(redis: object, cl
     store = _LosesTouchAfterSaving(redis)  # type: ignore[arg-type]
     engine = Engine(store, clock, rng=random.Random(2), default_tz="Europe/Berlin")
     await engine.handle(msg("drill reflection"))
-    [reply] = await engine.handle(msg("Why don't you just try harder?"))  # a revise: the drill stays open
+    answer = msg("Why don't you just try harder?")
+    [reply] = await engine.handle(answer)  # a revise: the drill stays open
+    await engine.delivered(answer)
     assert reply.feedback is not None and reply.feedback.verdict == "revise"
     assert "nothing was recorded" not in reply.text
     assert len(await store.history(MemberRef("console", "local", "U1"))) == 1
 
 
 class _FailsWhileSaving(Store):
-    async def record_answer(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+    async def commit_answer(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
         raise RedisConnectionError("connection lost mid-transaction")
 
 

@@ -196,7 +196,7 @@ async def test_a_failed_send_is_replayed_on_redelivery_without_counting_twice(en
 
 async def test_release_before_anything_was_kept_lets_the_message_be_handled_anew(engine: Engine) -> None:
     streak_msg = msg("streak", message_id="early")
-    assert await engine.store.claim_delivery("console", "local", "early")
+    assert await engine.store.claim_delivery(MemberRef("console", "local", "U1"), "early")
     await engine.release(streak_msg)
     [again] = await engine.handle(streak_msg)
     assert again.streak is not None
