@@ -46,6 +46,11 @@ class OarsApp:
     async def start(self, schedules: ScheduleCommands | None = None) -> Engine:
         client = await self.redis.start()
         self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours)
+        from bot.outbox import forget_member
+        from bot.schedules import ScheduleStore
+
+        self._store.on_forget(lambda member: forget_member(client, member))
+        self._store.on_forget(ScheduleStore(client, self.clock).forget_creator)
         if schedules is None:
             from bot.schedules import ScheduleService
 

@@ -37,6 +37,7 @@ from exercises.vocabulary import SKILLS
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = answering.MAX_ATTEMPTS
 _TURN: ContextVar[Turn | None] = ContextVar("oars_turn", default=None)  # the message being handled
+PERSONAL_COMMANDS = frozenset({"streak", "progress", "settings", "pause", "resume", "forget"})
 FORGOTTEN = Reply("Done. I've deleted your streak, progress, settings and history.", private=True)
 
 
@@ -186,7 +187,7 @@ class Engine:
                 log.info("forgot a member (%d keys)", removed)
                 return [FORGOTTEN]
             if msg.action == "cancel" or text.lower() in {"no", "n", "cancel"}:
-                return [Reply("Okay, nothing was deleted.")]
+                return [Reply("Okay, nothing was deleted.", private=True)]
         routed = await self.roleplay.route(member, msg, text)  # role-play (issue #14): bot/roleplay.py
         if routed is not None:
             return routed
@@ -235,6 +236,13 @@ class Engine:
 
     # --- commands --------------------------------------------------------------------------------
     async def _command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
+        """Run a command; asked in a channel, anything about the person is shown to them alone."""
+        answer = await self._run_command(member, msg, command)
+        if msg.is_direct or command.name not in PERSONAL_COMMANDS:
+            return answer
+        return [replace(reply, private=True) for reply in answer]
+
+    async def _run_command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
         name, args = command.name, command.args
         if name == "help":
             return [Reply(replies.HELP, choices=(replies.ANOTHER, replies.ROLEPLAY, replies.TIP))]

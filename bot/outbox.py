@@ -43,6 +43,7 @@ def fired_key_for(key: str, local_date: str) -> str:
     """Claims one firing of a schedule or reminder per local date (same slot as the stream)."""
     return f"oars:{{outbox}}:fired:{key}:{local_date}"
 MAXLEN = 100_000
+REMINDER_FIRING = "reminder:"  # a reminder's firing key is this + the member pid (see bot.scheduler)
 SENT_TTL = 3 * 24 * 3600
 FIRED_TTL = 4 * 24 * 3600
 # Seconds between two posts to one channel/conversation (Slack ~1/s per channel, Teams 7/s).
@@ -95,6 +96,34 @@ async def enqueue(redis: Any, fired_key: str, item: OutboxItem, fired_ttl: int =
         flat += [field, value]
     result = await redis.eval(_ENQUEUE, 2, fired_key, STREAM, item.due or "1", fired_ttl, maxlen, *flat)
     return str(result) if result else None
+
+
+async def forget_member(redis: Any, member: MemberRef) -> int:
+    """`forget me`: drop the member's reminder firings and their undelivered or dead-lettered entries."""
+    removed = 0
+    fired = [k async for k in redis.scan_iter(match=fired_key_for(REMINDER_FIRING + member.pid, "*"), count=500)]
+    if fired:
+        removed += await redis.unlink(*fired)
+    for stream in (STREAM, DEAD_STREAM):
+        start = "-"
+        while True:
+            entries = await redis.xrange(stream, min=start, count=500)
+            mine = [entry_id for entry_id, fields in entries if _belongs(fields, member)]
+            if mine:
+                if stream == STREAM:
+                    await redis.xack(STREAM, GROUP, *mine)
+                    await redis.hdel(ATTEMPTS, *mine)
+                removed += await redis.xdel(stream, *mine)
+            if len(entries) < 500:
+                break
+            start = "(" + entries[-1][0]
+    return removed
+
+
+def _belongs(fields: dict[str, str], member: MemberRef) -> bool:
+    return fields.get("key") == member.pid or (
+        fields.get("user") == member.user and fields.get("workspace") == member.workspace
+        and fields.get("platform") == member.platform)
 
 
 class Outbox:
@@ -281,6 +310,7 @@ class Outbox:
             if sent_key:
                 pipe.set(sent_key, message_id, ex=SENT_TTL)
             pipe.xack(STREAM, GROUP, entry_id)
+            pipe.xdel(STREAM, entry_id)  # delivered: nothing of it (a member id for reminders) stays behind
             pipe.hdel(ATTEMPTS, entry_id)
             await pipe.execute()
 

@@ -29,7 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 from redis.exceptions import RedisError
 
 from bot.app import OarsApp
-from bot.outbox import Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
+from bot.outbox import REMINDER_FIRING, Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
 from bot.schedules import ScheduleStore
 from bot.store import CHANGES_CHANNEL, MemberRef
 from bot.tasks import raise_if_cancelling
@@ -38,7 +38,7 @@ from exercises.schedule_math import ALL_DAYS, cron_days, last_fire, local_date, 
 log = logging.getLogger(__name__)
 
 LEASE_KEY = "oars:lease:scheduler"
-REMINDER_PREFIX = "reminder:"
+REMINDER_PREFIX = REMINDER_FIRING
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0

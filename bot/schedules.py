@@ -157,6 +157,16 @@ class ScheduleStore:
             await self.announce()
         return bool(removed)
 
+    async def forget_creator(self, member: MemberRef) -> int:
+        """`forget me`: schedules stay (they belong to the channel) but no longer name who made them."""
+        anonymised = 0
+        for schedule in await self.all():
+            if (schedule.platform, schedule.workspace, schedule.created_by) == (
+                    member.platform, member.workspace, member.user):
+                await self.redis.hset(schedule_key(schedule.id), "created_by", "")
+                anonymised += 1
+        return anonymised
+
     async def set_paused(self, schedule_id: str, paused: bool) -> bool:
         if not await self.redis.exists(schedule_key(schedule_id)):
             return False

@@ -20,7 +20,7 @@ Keys (see ARCHITECTURE.md):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -136,6 +136,7 @@ class Store:
         self.drill_ttl = int(timedelta(hours=drill_ttl_hours).total_seconds())
         self.lease_ms = lease_ms  # how long a claim outlives a holder that stopped renewing it
         self.leases = LeaseKeeper(redis, lease_ms)
+        self.erasers: list[Callable[[MemberRef], Awaitable[int]]] = []
 
     @staticmethod
     def key(member: MemberRef, part: str) -> str:
@@ -279,14 +280,22 @@ class Store:
         value = await self.redis.getdel(self.key(member, "confirm"))
         return str(value) if value else None
 
+    def on_forget(self, eraser: Callable[[MemberRef], Awaitable[int]]) -> None:
+        """Parts that keep member data outside the member's keys (outbox, schedules, Teams references)
+        register how to erase it; they run first, while the member's keys can still point at it."""
+        self.erasers.append(eraser)
+
     async def forget(self, member: MemberRef) -> int:
-        """Delete every key of this member (all share the member's hash tag prefix)."""
+        """Delete every key of this member (all share the member's hash tag prefix) and every other trace."""
+        erased = 0
+        for eraser in self.erasers:
+            erased += await eraser(member)
         keys = [k async for k in self.redis.scan_iter(match=f"oars:m:{{{member.pid}}}:*", count=500)]
         if keys:
             await self.redis.unlink(*keys)
         if await self.redis.srem(REMINDER_INDEX, member.pid):
             await self.announce_change()
-        return len(keys)
+        return erased + len(keys)
 
     # --- channel drills --------------------------------------------------------------------------
     async def remember_thread_drill(

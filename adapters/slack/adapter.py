@@ -11,14 +11,16 @@ import logging
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.edge import Refused, check_request
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.outbound import Poster, SlackSender
 from adapters.slack.users import UserDirectory
@@ -97,8 +99,18 @@ class SlackAdapter:
         log.info("Slack events at POST %s", EVENTS_PATH)
 
     async def handle_http(self, request: web.Request) -> web.Response:
+        """Refuse what is unsigned or malformed here (4xx, one line); Bolt sees only well-formed requests."""
         assert self.app is not None
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        body = await request.read()
+        try:
+            text = check_request({k.lower(): v for k, v in request.headers.items()}, body,
+                                 self.settings.slack_signing_secret or "")
+        except Refused as refused:
+            log.info("slack request from %s refused (%d): %s", request.remote, refused.status, refused.reason)
+            return web.json_response({"error": refused.reason}, status=refused.status)
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string,
+                                        headers=request.headers)  # type: ignore[arg-type]
+        bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     def sender(self) -> SlackSender:

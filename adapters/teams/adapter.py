@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+import jwt
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
@@ -18,6 +19,8 @@ from adapters.teams.bot import OarsTeamsBot
 from adapters.teams.delivery import Outbox, TeamsSender
 from adapters.teams.http import PooledAuthentication, SharedSession
 from adapters.teams.references import References
+from adapters.teams.tokens import Refused as TokenRefused
+from adapters.teams.tokens import TokenGate
 from bot.config import Settings
 from bot.engine import Engine
 
@@ -48,6 +51,8 @@ class TeamsAdapter:
         self.http = SharedSession()  # one keep-alive session for every connector call
         self.cloud = CloudAdapter(PooledAuthentication(config, self.http))
         self.references = References(engine.store.redis)
+        self.tokens = TokenGate()
+        engine.store.on_forget(self.references.forget)
         self.outbox = outbox or Outbox()
         self._sender = TeamsSender(self.cloud, self.references, self.outbox, settings.microsoft_app_id)
         self.bot = OarsTeamsBot(engine, self.references, self._sender, self.outbox, settings.manager_ids)
@@ -90,10 +95,19 @@ class TeamsAdapter:
         has_conversation = bool(activity.conversation and activity.conversation.id)
         if not str(activity.service_url or "").startswith(("https://", "http://")) or not has_conversation:
             return web.json_response({"error": "activity needs serviceUrl and conversation.id"}, status=400)
+        if self.settings.microsoft_app_id:
+            try:
+                await self.tokens.check(request.headers.get("Authorization", ""))
+            except TokenRefused as refused:
+                log.info("teams request from %s refused (%d): %s", request.remote, refused.status, refused.reason)
+                return web.json_response({"error": refused.reason}, status=refused.status)
         try:
             response = await self.cloud.process(request, self.bot)
         except web.HTTPException:
             raise
+        except (jwt.PyJWTError, PermissionError) as error:
+            log.info("teams request from %s refused (401): %s", request.remote, type(error).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
         except Exception:
             log.exception("teams turn failed for activity %s", body.get("id"))
             return web.json_response({"error": "internal error"}, status=500)

@@ -24,6 +24,10 @@ WELCOME = Reply(
     "Type `drill` for a practice item, `roleplay` to practise a whole conversation, or `help` for everything.",
 )
 
+PERSONAL_ONLY = Reply(
+    "That's just for you, so I answer it in our personal chat. Open a chat with OARS and ask me there."
+)
+
 
 class OarsTeamsBot(ActivityHandler):
     def __init__(self, engine: Engine, references: References, sender: TeamsSender, outbox: Outbox,
@@ -75,6 +79,8 @@ class OarsTeamsBot(ActivityHandler):
                 if ref is not None:
                     await self.sender.send_activity(ref, activity)
                     return
+                if reply.feedback is None:  # personal details never go to the channel; drill feedback may
+                    activity = to_activity(PERSONAL_ONLY)
             conversation_id = str(turn_context.activity.conversation.id)
             await self.outbox.send(conversation_id, lambda: turn_context.send_activity(activity))
         except RateLimited:

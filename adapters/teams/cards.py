@@ -20,6 +20,7 @@ ANSWER_INPUT = "answer"  # the Input.Text id; its value arrives as activity.valu
 MAX_ANSWER_CHARS = 2000
 _BOLD = re.compile(r"(?<![*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_QUOTED = re.compile(r"‹.*›")  # greedy: user text may itself contain › (from ">")
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 
 Json = dict[str, Any]
@@ -32,7 +33,9 @@ def escape_md(text: str) -> str:
 
 
 def engine_md(text: str) -> str:
-    """The engine's `*bold*` is Slack-style; CommonMark (Teams, Adaptive Cards) wants `**bold**`."""
+    """The engine's `*bold*` is Slack-style; CommonMark (Teams, Adaptive Cards) wants `**bold**`. What a
+    person typed reaches engine text only quoted (‹…›, see bot.text): escaped, so it never becomes a link."""
+    text = _QUOTED.sub(lambda quoted: escape_md(quoted.group(0)), text)
     return _BOLD.sub(r"**\1**", text)
 
 

@@ -5,7 +5,8 @@ Keys:
   oars:m:{teams:<tenant>:<user>}:teams_ref      the member's personal-chat conversation id
 
 The member key lives under the member's hash tag, so `forget me` (which deletes `oars:m:{pid}:*`)
-removes the mapping; the conversation key keeps no personal data (the user account is dropped).
+removes the mapping, and `References.forget` (registered with the store) removes the personal chat's
+reference; channel references keep no personal data (the user account is dropped).
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ class References:
             mkey = member_key(tenant, personal_user)
             if await self.redis.get(mkey) != conversation_id:
                 await self.redis.set(mkey, conversation_id)
+
+    async def forget(self, member: MemberRef) -> int:
+        """`forget me`: the member's personal chat reference goes too (its conversation id is theirs alone)."""
+        if member.platform != PLATFORM:
+            return 0
+        conversation_id = await self.redis.get(member_key(member.workspace, member.user))
+        if not conversation_id:
+            return 0
+        return int(await self.redis.delete(conversation_key(member.workspace, str(conversation_id))))
 
     async def for_conversation(self, tenant: str, conversation_id: str) -> dict[str, Any] | None:
         raw = await self.redis.get(conversation_key(tenant, conversation_id))

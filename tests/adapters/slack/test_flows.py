@@ -123,12 +123,25 @@ async def test_channel_chatter_and_bot_messages_are_ignored(slack_env: SlackEnv)
 
 
 async def test_app_mention_in_channel_answers_in_thread(slack_env: SlackEnv) -> None:
-    event = {"type": "app_mention", "channel": "C1", "user": "U3", "text": "<@UBOT> streak", "ts": "400.1",
+    event = {"type": "app_mention", "channel": "C1", "user": "U3", "text": "<@UBOT> tip they are angry", "ts": "400.1",
              "client_msg_id": "m-mention"}
     await slack_env.event(event, event_id="EvM")
     posted = (await slack_env.fake.wait_for("chat.postMessage"))[0]
     assert posted.args["channel"] == "C1" and posted.args["thread_ts"] == "400.1"
-    assert "streak" in posted.args["text"].lower()
+    assert "tip" in posted.args["text"].lower()
+
+
+async def test_personal_answers_to_a_channel_mention_are_ephemeral(slack_env: SlackEnv) -> None:
+    """#12: streak, progress, settings and `forget me` asked in a channel are shown to the asker alone."""
+    for n, text in enumerate(("streak", "progress", "settings", "forget me", "yes")):
+        event = {"type": "app_mention", "channel": "C1", "user": "U3", "text": f"<@UBOT> {text}",
+                 "ts": f"401.{n}", "client_msg_id": f"m-personal-{n}"}
+        await slack_env.event(event, event_id=f"EvP{n}")
+        await slack_env.fake.wait_for("chat.postEphemeral", count=n + 1)
+    ephemeral = slack_env.fake.calls_to("chat.postEphemeral")
+    assert all(c.args["user"] == "U3" and c.args["channel"] == "C1" for c in ephemeral)
+    assert "deleted" in ephemeral[-1].args["text"]
+    assert not slack_env.fake.calls_to("chat.postMessage")
 
 
 async def test_button_click_posts_the_next_drill(slack_env: SlackEnv) -> None:

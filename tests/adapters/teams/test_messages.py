@@ -7,6 +7,7 @@ from typing import Any
 from adapters.teams.references import member_key
 from bot.store import MemberRef
 from tests.adapters.teams.conftest import MODULE_LOOP, TENANT, USER_AAD, TeamsHarness
+from tests.bot.helpers import traces
 
 pytestmark = MODULE_LOOP
 
@@ -87,10 +88,22 @@ async def test_reply_lost_to_a_connector_error_is_replayed_on_redelivery(teams: 
 
 async def test_channel_mention_is_stripped_and_replied_in_thread(teams: TeamsHarness) -> None:
     mention = [{"type": "mention", "text": "<at>OARS</at>", "mentioned": {"id": "28:oars-bot", "name": "OARS"}}]
-    posts = await teams.say("<at>OARS</at> streak", kind="channel", entities=mention, id="chan-msg-1")
+    posts = await teams.say("<at>OARS</at> help", kind="channel", entities=mention, id="chan-msg-1")
     [reply] = posts
     assert reply.conversation_id == "19:team-chan@thread.tacv2"
     assert reply.reply_to_id == "chan-msg-1"
+    assert "drill" in reply.flat
+
+
+async def test_personal_answers_asked_in_a_channel_go_to_the_personal_chat(teams: TeamsHarness) -> None:
+    """#12: a streak asked in a channel is never shown there (the contract above used `streak` before)."""
+    mention = [{"type": "mention", "text": "<at>OARS</at>", "mentioned": {"id": "28:oars-bot", "name": "OARS"}}]
+    [pointer] = await teams.say("<at>OARS</at> streak", kind="channel", entities=mention, id="chan-msg-2")
+    assert pointer.conversation_id == "19:team-chan@thread.tacv2" and "personal chat" in pointer.flat
+    assert "streak" not in pointer.flat.lower()
+    await teams.say("help")  # now there is a personal chat to use
+    [reply] = await teams.say("<at>OARS</at> streak", kind="channel", entities=mention, id="chan-msg-3")
+    assert reply.conversation_id == f"a:personal-{USER_AAD}"
     assert reply.card is not None and "Your streak" in reply.flat
 
 
@@ -98,9 +111,12 @@ async def test_personal_chat_maps_member_to_reference_and_forget_removes_it(team
     await teams.say("help")
     redis = teams.oars.store.redis
     assert await redis.get(member_key(TENANT, USER_AAD)) == f"a:personal-{USER_AAD}"
+    await teams.say("drill reflection")
+    await teams.say("You want your evenings back.")
     await teams.say("forget me")
     await teams.say("yes")
     assert await redis.get(member_key(TENANT, USER_AAD)) is None
+    assert await traces(redis, USER_AAD) == []  # no reply copy, no personal conversation reference
 
 
 async def test_timezone_and_display_name_reach_the_profile(teams: TeamsHarness) -> None:

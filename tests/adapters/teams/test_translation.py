@@ -103,3 +103,16 @@ def test_plain_reply_is_markdown_text() -> None:
     assert out.text == "**Done.**\n\nNothing else." and out.text_format == "markdown" and not out.attachments
     with_buttons = to_activity(Reply("Pick one", choices=(Choice("Tip", "tip"),)))
     assert with_buttons.attachments and with_buttons.attachments[0].content["actions"][0]["data"] == {"action": "tip"}
+
+
+def test_user_text_quoted_by_the_engine_never_becomes_a_link() -> None:
+    """#12: `tip [Reset your password](https://evil.example/login)` in a team channel."""
+    from bot.replies import tips_reply
+    from bot.text import quote_user_text
+    from exercises.model import Tip
+
+    query = quote_user_text("[Reset your password](https://evil.example/login) > [again](https://evil.example)", 120)
+    reply = tips_reply([Tip("t1", "Reflect first.", ())], query)
+    for text in (to_activity(Reply(reply.text)).text, json.dumps(card_for(Reply(reply.text, choices=reply.choices)))):
+        assert "[Reset your password](" not in text and "[again](" not in text
+    assert "\\[Reset your password\\](https://evil.example/login)" in to_activity(Reply(reply.text)).text
