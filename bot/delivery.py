@@ -21,6 +21,7 @@ class Target:
     channel: str
     user: str | None = None
     thread: str | None = None
+    key: str = ""  # the outbox entry id: senders that can tag a post with it can later find it (find_sent)
 
 
 class RateLimited(Exception):
@@ -35,6 +36,11 @@ class Sender(Protocol):
     """Sends one neutral reply to a target; returns the platform's id for the posted message."""
 
     async def send(self, target: Target, reply: Reply) -> str: ...
+
+    async def find_sent(self, target: Target) -> str | None:
+        """The id of a post already made for `target.key` (a reclaimed entry whose first send landed but was
+        never acknowledged), or None when there is none or the platform can't tell."""
+        ...
 
 
 class Senders:

@@ -4,7 +4,9 @@ The scheduler claims `(schedule, local date)` and appends to `oars:{outbox}` in 
 is enqueued at most once. Every process reads the stream in the consumer group `oars-senders`; an entry
 is acknowledged only after the sender returned, and entries left pending by a dead consumer are taken
 over with XAUTOCLAIM. `oars:{outbox}:sent:<entry id>` is set right after a successful send, so an entry whose
-acknowledgement was lost is acknowledged on its next delivery instead of being posted again.
+acknowledgement was lost is acknowledged on its next delivery instead of being posted again. A reclaimed entry
+(its consumer died, or the send timed out after the platform accepted it) first asks its sender whether the
+post already landed (Slack: message metadata carrying the entry id), and is acknowledged if so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from redis.exceptions import RedisError, ResponseError
@@ -37,6 +39,11 @@ ATTEMPTS = "oars:{outbox}:attempts"
 def sent_key_for(entry_id: str) -> str:
     """Marks an entry whose send succeeded, so a reclaimed copy is acked instead of resent."""
     return f"oars:{{outbox}}:sent:{entry_id}"
+
+
+def drill_key_for(entry_id: str) -> str:
+    """The drill a channel entry posted, kept until acknowledged (see `Outbox._landed_before`)."""
+    return f"oars:{{outbox}}:drill:{entry_id}"
 
 
 def fired_key_for(key: str, local_date: str) -> str:
@@ -247,32 +254,58 @@ class Outbox:
         sender = self.senders.get(item.platform)
         if sender is None:
             return await self._failed(entry_id, item, f"no sender for platform {item.platform!r}")
+        if not fresh and await self._landed_before(entry_id, item, sender):
+            return True
         built = await self._build(item)
         if built is None:  # member paused or stopped reminders since it was enqueued
             await self._ack(entry_id)
             return False
         target, reply, drill_id = built
+        if drill_id:  # so a reclaimed copy that finds this post can still tie its thread to the drill
+            await self.redis.set(drill_key_for(entry_id), drill_id, ex=SENT_TTL)
         try:
-            message_id = await self._send(sender, target, reply)
+            message_id = await self._send(sender, replace(target, key=entry_id), reply)
         except Exception as err:  # any platform failure: leave pending, retried after min_idle_ms
             log.warning("outbox: sending %s failed: %s", entry_id, err, exc_info=True)
             return await self._failed(entry_id, item, str(err))
+        await self._posted(entry_id, item, message_id, drill_id)
+        return True
+
+    async def _landed_before(self, entry_id: str, item: OutboxItem, sender: Any) -> bool:
+        """A reclaimed entry: did its first send reach the platform after all (timeout or crash before the
+        ack)? Then acknowledge it instead of posting twice."""
+        try:
+            landed = await sender.find_sent(replace(await self._target(item), key=entry_id))
+        except Exception as err:  # a lookup that fails must not block delivery: send (at least once)
+            log.warning("outbox: could not check whether %s already landed: %s", entry_id, err)
+            return False
+        if not landed:
+            return False
+        log.info("outbox: %s had already landed as %s; not sending it again", entry_id, landed)
+        await self._posted(entry_id, item, landed, str(await self.redis.get(drill_key_for(entry_id)) or ""))
+        return True
+
+    async def _posted(self, entry_id: str, item: OutboxItem, message_id: str, drill_id: str) -> None:
         if drill_id and message_id:
             await self.engine.remember_channel_post(item.platform, item.workspace, item.channel, message_id,
                                                     drill_id)
-        await self._ack(entry_id, sent_key, message_id or "1")
-        return True
+        await self._ack(entry_id, sent_key_for(entry_id), message_id or "1")
+
+    async def _target(self, item: OutboxItem) -> Target:
+        if item.kind == "reminder":
+            member = MemberRef.from_pid(item.key)
+            channel = item.channel or (await self.engine.store.profile(member)).dm_channel
+            return Target(item.platform, item.workspace, channel or "", user=member.user)
+        return Target(item.platform, item.workspace, item.channel)
 
     async def _build(self, item: OutboxItem) -> tuple[Target, Reply, str] | None:
         if item.kind == "reminder":
-            member = MemberRef.from_pid(item.key)
-            reply = await self.engine.member_drill(member)
+            reply = await self.engine.member_drill(MemberRef.from_pid(item.key))
             if reply is None:
                 return None
-            channel = item.channel or (await self.engine.store.profile(member)).dm_channel
-            return Target(item.platform, item.workspace, channel or "", user=member.user), reply, ""
+            return await self._target(item), reply, ""
         reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())
-        return Target(item.platform, item.workspace, item.channel), reply, drill.id
+        return await self._target(item), reply, drill.id
 
     async def _send(self, sender: Any, target: Target, reply: Reply) -> str:
         waits = 0
@@ -310,7 +343,8 @@ class Outbox:
             if sent_key:
                 pipe.set(sent_key, message_id, ex=SENT_TTL)
             pipe.xack(STREAM, GROUP, entry_id)
-            pipe.xdel(STREAM, entry_id)  # delivered: nothing of it (a member id for reminders) stays behind
+            pipe.xdel(STREAM, entry_id)
+            pipe.delete(drill_key_for(entry_id))  # delivered: nothing of it (a member id for reminders) stays behind
             pipe.hdel(ATTEMPTS, entry_id)
             await pipe.execute()
 

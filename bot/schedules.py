@@ -43,7 +43,8 @@ HELP = (
     "• add days and a skill: `schedule daily 09:30 Europe/Berlin mon,wed,fri reflections`; "
     "days can be `mon-fri`, `mon,wed`, `weekdays`, `weekends` or `daily` (every day)\n"
     "• without a time zone I use yours (`settings tz …`)\n"
-    "• `schedule list`, `schedule pause ID`, `schedule resume ID`, `schedule remove ID`"
+    "• `schedule list`, `schedule pause ID`, `schedule resume ID`, `schedule remove ID` (your own schedules, "
+    "or any schedule of the channel you type in)"
 )
 
 
@@ -260,6 +261,9 @@ class ScheduleService:
         if schedule is None or (schedule.platform, schedule.workspace) != (msg.platform, msg.workspace):
             return Reply(f"There's no schedule `{quote_user_text(words[0], 20)}` in this workspace. "
                          "`schedule list` shows the ids.", private=True)
+        if not may_change(schedule, msg):
+            return Reply(f"`{schedule.id}` posts in another channel and someone else set it up, so I left it as "
+                         "it is. Change it from inside that channel, or ask whoever created it.", private=True)
         if verb == "pause":
             await self.schedules.set_paused(schedule.id, True)
             return Reply(f"Paused `{schedule.id}`. `schedule resume {schedule.id}` turns it back on.")
@@ -268,6 +272,14 @@ class ScheduleService:
             return Reply(f"Resumed `{schedule.id}`.")
         await self.schedules.remove(schedule.id)
         return Reply(f"Removed `{schedule.id}`; no more drills from it.")
+
+
+def may_change(schedule: Schedule, msg: Inbound) -> bool:
+    """Who may pause, resume or remove a schedule: its creator, or a manager in the channel it posts to
+    (a channel's drills are its own business, not every admin's from anywhere)."""
+    if schedule.created_by and schedule.created_by == msg.user:
+        return True
+    return msg.is_manager and not msg.is_direct and schedule.channel == msg.channel
 
 
 def _once(current: str | None, token: str, what: str) -> str:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable
 
 from aiohttp import web
 
@@ -19,6 +20,7 @@ from bot.app import OarsApp
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE = 3.0  # seconds in-flight requests get after SIGTERM (supervisors usually allow ~10)
 OARS_KEY = web.AppKey("oars", OarsApp)
 
 
@@ -65,7 +67,7 @@ async def _wait_for_signal() -> None:
 async def run_server(settings: Settings, host: str, port: int) -> int:
     web_app, oars, parts = await build_web_app(settings)
     scheduler = parts[-1]
-    runner = web.AppRunner(web_app)
+    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await scheduler.start()  # type: ignore[attr-defined]
@@ -75,12 +77,22 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
         await _wait_for_signal()
     finally:
         warming.cancel()
-        await scheduler.stop()  # type: ignore[attr-defined]
-        await runner.cleanup()
-        for part in parts[:-1]:
-            await part.close()  # type: ignore[attr-defined]
-        await oars.stop()
+        try:
+            await _bounded(scheduler.stop(), "scheduler")  # type: ignore[attr-defined]
+            await _bounded(runner.cleanup(), "http server")
+            for part in parts[:-1]:
+                await _bounded(part.close(), "adapter")  # type: ignore[attr-defined]
+        finally:
+            await oars.stop()  # always: the embedded redis-server must not outlive us
     return 0
+
+
+async def _bounded(step: Awaitable[None], what: str) -> None:
+    """A shutdown step that may not hold the process (and its embedded Redis) past a supervisor's patience."""
+    try:
+        await asyncio.wait_for(step, SHUTDOWN_GRACE + 1)
+    except Exception as error:
+        log.warning("shutdown: %s did not stop cleanly (%s)", what, type(error).__name__)
 
 
 async def run_clock(settings: Settings) -> int:

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack.blocks import schedule_modal
 from adapters.slack.interactive import Interactive
 from adapters.slack.outbound import Poster, message_payload, post_in_dm
-from adapters.slack.users import UserDirectory
+from adapters.slack.users import UserDirectory, asks_to_schedule
 from bot.engine import Engine
 from bot.messages import Inbound, Reply
 
@@ -84,7 +84,7 @@ class SlackHandlers:
 
     # --- the member -----------------------------------------------------------------------------
     async def inbound(self, team: str, channel: str, user: str, text: str, message_id: str, **extra: Any) -> Inbound:
-        who = await self.directory.user(user)
+        who = await self.directory.user(user, fresh=asks_to_schedule(text))
         return Inbound(
             platform=PLATFORM, workspace=team, channel=channel, user=user, text=text, message_id=message_id,
             is_manager=who.is_manager, user_tz=who.tz, display_name=who.name, **extra,
@@ -99,7 +99,7 @@ class SlackHandlers:
         is_direct = channel.startswith("D")
         first = text.split()[0].lower() if text else ""
         if first in {"schedule", "schedules"} and len(text.split()) == 1:
-            who = await self.directory.user(user)
+            who = await self.directory.user(user, fresh=True)
             if who.is_manager and body.get("trigger_id"):
                 await self.poster.client.views_open(
                     trigger_id=body["trigger_id"],

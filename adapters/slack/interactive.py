@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import SCHEDULE_CALLBACK, context, home_view, parse_schedule_state, schedule_modal
 from adapters.slack.outbound import Poster, message_payload, post_in_dm
-from adapters.slack.users import UserDirectory
+from adapters.slack.users import UserDirectory, asks_to_schedule
 from bot.engine import Engine
 from bot.messages import Inbound
 from bot.roleplay_replies import trend_lines
@@ -47,7 +47,7 @@ class Interactive:
 
     async def _inbound(self, team: str, channel: str, user: str, text: str, message_id: str,
                        **extra: Any) -> Inbound:
-        who = await self.directory.user(user)
+        who = await self.directory.user(user, fresh=asks_to_schedule(text))
         return Inbound(platform=PLATFORM, workspace=team, channel=channel, user=user, text=text,
                        message_id=message_id, is_manager=who.is_manager, user_tz=who.tz,
                        display_name=who.name, **extra)
@@ -144,7 +144,7 @@ class Interactive:
     async def on_schedule_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user = str(body["user"]["id"])
-        who = await self.directory.user(user)
+        who = await self.directory.user(user, fresh=True)
         if who.is_manager:
             await self.poster.client.views_open(trigger_id=body["trigger_id"], view=schedule_modal(who.tz))
             return
@@ -158,7 +158,7 @@ class Interactive:
         """The modal saves through the same `schedule daily …` command the text interface uses."""
         text, errors = parse_schedule_state(view.get("state") or {})
         user = str(body["user"]["id"])
-        who = await self.directory.user(user)
+        who = await self.directory.user(user, fresh=True)
         if text is None:
             await ack(response_action="errors", errors=errors)
             return

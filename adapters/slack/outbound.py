@@ -17,6 +17,8 @@ from bot.messages import Inbound, Reply
 from bot.store import MemberRef
 
 log = logging.getLogger(__name__)
+DELIVERY_EVENT = "oars_delivery"  # message metadata type of scheduled posts; payload {"entry": outbox entry id}
+LOOKBACK = 100  # recent messages searched for an earlier copy of a reclaimed scheduled post
 
 
 def retry_after(headers: Mapping[str, Any] | None) -> float:
@@ -44,12 +46,26 @@ class Poster:
         self.directory = directory
         self._side_effects: set[asyncio.Task[None]] = set()
 
-    async def post(self, channel: str, reply: Reply, thread: str | None = None) -> str:
-        resp = await self.client.chat_postMessage(channel=channel, thread_ts=thread, **message_payload(reply))
+    async def post(self, channel: str, reply: Reply, thread: str | None = None, key: str = "") -> str:
+        """Post; `key` (an outbox entry id) rides along as message metadata so the post can be found again."""
+        extra: dict[str, Any] = {}
+        if key:
+            extra["metadata"] = {"event_type": DELIVERY_EVENT, "event_payload": {"entry": key}}
+        resp = await self.client.chat_postMessage(channel=channel, thread_ts=thread, **message_payload(reply), **extra)
         return str(resp.get("ts") or "")
 
-    async def dm(self, user: str, reply: Reply) -> str:
-        return await self.post(await self.directory.dm_channel(user), reply)
+    async def dm(self, user: str, reply: Reply, key: str = "") -> str:
+        return await self.post(await self.directory.dm_channel(user), reply, key=key)
+
+    async def find_by_key(self, channel: str, key: str) -> str | None:
+        """The ts of a recent message of ours in `channel` carrying `key` in its metadata."""
+        resp = await self.client.conversations_history(channel=channel, limit=LOOKBACK, include_all_metadata=True)
+        for message in resp.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == DELIVERY_EVENT and payload.get("entry") == key:
+                return str(message.get("ts") or "") or None
+        return None
 
     async def ephemeral(self, channel: str, user: str, reply: Reply, thread: str | None = None) -> None:
         await self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, **message_payload(reply))
@@ -101,11 +117,26 @@ class SlackSender:
             raise RuntimeError("Slack is not configured (SLACK_BOT_TOKEN is not set)")
         try:
             if target.channel:
-                return await self._poster.post(target.channel, reply, thread=target.thread)
+                return await self._poster.post(target.channel, reply, thread=target.thread, key=target.key)
             if target.user:
-                return await self._poster.dm(target.user, reply)
+                return await self._poster.dm(target.user, reply, key=target.key)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 raise RateLimited(retry_after(exc.response.headers)) from exc
             raise
         raise ValueError(f"target has neither channel nor user: {target}")
+
+    async def find_sent(self, target: Target) -> str | None:
+        """Look in the channel (or DM) for a post tagged with this outbox entry; None if it never landed.
+
+        A failed lookup (missing history scope, not in channel) returns None: the entry is sent again, as
+        before (at least once)."""
+        if self._poster is None or not target.key:
+            return None
+        try:
+            channel = target.channel or (await self._poster.directory.dm_channel(target.user) if target.user else "")
+            return await self._poster.find_by_key(channel, target.key) if channel else None
+        except SlackApiError as exc:
+            log.warning("could not check %s for an earlier post of %s: %s", target.channel or target.user,
+                        target.key, exc.response.get("error"))
+            return None

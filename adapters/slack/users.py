@@ -1,7 +1,8 @@
 """Who is asking: manager status, time zone and name from users.info, and each member's DM channel.
 
 Cached per process for a few minutes: users.info is Tier 4 but every message would otherwise call it,
-and admin status or time zones rarely change mid-conversation.
+and time zones rarely change mid-conversation. Admin status is re-read (`fresh`) whenever it grants
+something: a `schedule` command, the schedule shortcut and form.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import parse
+
 log = logging.getLogger(__name__)
 USER_TTL = 300.0
+
+
+def asks_to_schedule(text: str) -> bool:
+    """A `schedule …` command: the one place manager rights matter, so they are checked live."""
+    command = parse(text, has_open_drill=True)
+    return command is not None and command.name == "schedule"
 
 
 @dataclass(frozen=True)
@@ -33,11 +42,14 @@ class UserDirectory:
         self._users: dict[str, tuple[float, SlackUser]] = {}
         self._dms: dict[str, str] = {}
 
-    async def user(self, user_id: str) -> SlackUser:
-        """users.info, cached; on API failure the member is treated as a non-manager without a zone."""
+    async def user(self, user_id: str, fresh: bool = False) -> SlackUser:
+        """users.info, cached; on API failure the member is treated as a non-manager without a zone.
+
+        `fresh` skips the cache: manager rights are checked live when they are about to be used (scheduling),
+        so an admin demoted a minute ago can't still change channel schedules."""
         now = time.monotonic()
         cached = self._users.get(user_id)
-        if cached and now - cached[0] < self._ttl:
+        if cached and now - cached[0] < self._ttl and not fresh:
             return cached[1]
         try:
             resp = await self._client.users_info(user=user_id)

@@ -140,6 +140,10 @@ class TeamsSender:
         ref = await self.reference_for(target)
         return await self.send_activity(ref, to_activity(reply), target.thread)
 
+    async def find_sent(self, target: Target) -> str | None:
+        """Teams offers no lookup by our own tag: a reclaimed entry is sent again (at least once)."""
+        return None
+
     async def send_activity(self, ref: dict[str, Any], activity: Activity, thread: str | None = None) -> str:
         reference = ConversationReference().deserialize(ref)
         base = base_conversation_id(str(reference.conversation.id))

@@ -19,8 +19,9 @@ from tests.bot.sched_support import settings_for
 _n = iter(range(10**6))
 
 
-def _msg(text: str, workspace: str = "T1", channel: str = "C1", manager: bool = True, direct: bool = False) -> Inbound:
-    return Inbound("slack", workspace, channel, "U1", text, f"m{next(_n)}", is_direct=direct, is_manager=manager)
+def _msg(text: str, workspace: str = "T1", channel: str = "C1", manager: bool = True, direct: bool = False,
+         user: str = "U1") -> Inbound:
+    return Inbound("slack", workspace, channel, user, text, f"m{next(_n)}", is_direct=direct, is_manager=manager)
 
 
 @pytest.fixture
@@ -161,3 +162,15 @@ async def test_cli_rejects_unknown_platform_and_action(redis_socket: str, tmp_pa
     assert code == 2 and "irc" in err
     assert (await _cli(redis_socket, tmp_path, "frobnicate"))[0] == 2
     await asyncio.sleep(0)
+
+
+async def test_only_the_creator_or_the_channels_managers_change_a_schedule(service: ScheduleService) -> None:
+    """#12: a manager may change the schedules of the channel they type in, and their own anywhere."""
+    await _say(service, "schedule daily 09:30 UTC", channel="C1", user="UCREATOR")
+    [saved] = await service.schedules.all()
+    refused = await _say(service, f"schedule pause {saved.id}", channel="C2", user="UOTHER")
+    assert "left it as it is" in refused and not (await service.schedules.get(saved.id)).paused  # type: ignore[union-attr]
+    assert "Paused" in await _say(service, f"schedule pause {saved.id}", channel="C1", user="UOTHER")
+    assert "Resumed" in await _say(service, f"schedule resume {saved.id}", channel="C9", user="UCREATOR")
+    assert "left it as it is" in await _say(service, f"schedule remove {saved.id}", channel="C2", user="UOTHER")
+    assert "Removed" in await _say(service, f"schedule remove {saved.id}", channel="C2", user="UCREATOR")

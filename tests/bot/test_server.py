@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
 from pathlib import Path
 
+import aiohttp
+import psutil
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Settings
@@ -33,3 +41,61 @@ async def test_healthz_follows_redis_and_recovers(tmp_path: Path) -> None:
             await part.close()  # type: ignore[attr-defined]
         await oars.stop()
         redis.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _embedded_servers(data_dir: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["name"]):
+        with contextlib.suppress(psutil.Error):
+            if "redis-server" in (process.info["name"] or "") and Path(process.cwd()) == data_dir:
+                found.append(process)
+    return found
+
+
+async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path: Path) -> None:
+    """#12: the embedded redis-server must not outlive `oars serve` when it is stopped mid-traffic."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
+    env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(300):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"{base}/healthz") as response:
+                        if response.status == 200:
+                            break
+                await asyncio.sleep(0.1)
+            [redis_server] = _embedded_servers(tmp_path)
+
+            async def traffic() -> None:  # every /healthz holds a Redis connection for a moment
+                for _ in range(100_000):
+                    with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                        async with http.get(f"{base}/healthz", timeout=aiohttp.ClientTimeout(total=5)) as response:
+                            await response.read()
+
+            load = [asyncio.create_task(traffic()) for _ in range(40)]
+            await asyncio.sleep(1.0)
+            server.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(psutil.wait_procs, [redis_server], 20)
+            assert not redis_server.is_running()
+            for task in load:
+                task.cancel()
+            await asyncio.gather(*load, return_exceptions=True)
+        assert await asyncio.wait_for(server.wait(), 20) == 0
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+        for leftover in _embedded_servers(tmp_path):
+            leftover.kill()

@@ -32,6 +32,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self._rate_limit: dict[str, float] = {}
+        self._slow: dict[str, float] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages, newest first
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -50,6 +52,11 @@ class FakeSlack:
     def rate_limit_once(self, method: str, retry_after: float = 1) -> None:
         """The next call to `method` gets HTTP 429 with this Retry-After."""
         self._rate_limit[method] = retry_after
+
+    def slow_once(self, method: str, seconds: float) -> None:
+        """The next call to `method` is carried out at once but answered only after `seconds` (a client
+        that times out meanwhile never learns it succeeded)."""
+        self._slow[method] = seconds
 
     def add_user(self, user: str, tz: str = "Europe/Berlin", admin: bool = False, name: str = "") -> None:
         self.users[user] = {"id": user, "name": name or user.lower(), "tz": tz, "is_admin": admin,
@@ -119,7 +126,10 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(int(retry_after))})
         self.calls.append(Call(method, args))
-        return web.json_response(self._answer(method, args))
+        answer = self._answer(method, args)
+        if method in self._slow:
+            await asyncio.sleep(self._slow.pop(method))
+        return web.json_response(answer)
 
     async def _response(self, request: web.Request) -> web.Response:
         args = await self._args(request)
@@ -154,8 +164,19 @@ class FakeSlack:
             users = str(args.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": ts,
-                    "message": {"text": args.get("text"), "ts": ts, "bot_id": "BBOT"}}
+            message = {"text": args.get("text"), "ts": ts, "bot_id": "BBOT"}
+            metadata = args.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            if metadata:
+                message["metadata"] = metadata
+            self.history.setdefault(str(args.get("channel")), []).insert(0, message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "conversations.history":
+            messages = self.history.get(str(args.get("channel")), [])[: int(args.get("limit") or 100)]
+            if str(args.get("include_all_metadata")).lower() not in {"true", "1"}:
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base.replace("http", "ws", 1) + "/socket"}
         if method == "chat.postEphemeral":
