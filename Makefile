@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench clean
+.PHONY: chat test lint bench faults clean
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench
+
+faults: $(STAMP)  # bursts, kill -9, Redis stopped/frozen, hostile requests, forget me; prints the table
+	$(VENV)/bin/python -m bench.faults
 
 clean:
 	rm -rf $(VENV) build *.egg-info
