@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -31,6 +32,15 @@ def home_click(action_id: str, value: str, ts: str) -> dict[str, Any]:
     }
 
 
+async def thread_of(env: SlackEnv) -> str:
+    for _ in range(250):
+        open_ = await env.engine.roleplay.current(MemberRef("slack", TEAM, "U1"))
+        if open_ is not None and open_.thread:
+            return open_.thread
+        await asyncio.sleep(0.02)
+    raise AssertionError("the role-play thread was never remembered")
+
+
 async def test_whole_session_from_the_home_button_threaded_under_the_intro(slack_env: SlackEnv) -> None:
     fake = slack_env.fake
     await slack_env.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"},
@@ -41,9 +51,7 @@ async def test_whole_session_from_the_home_button_threaded_under_the_intro(slack
     intro = (await fake.wait_for("chat.postMessage"))[0]
     assert intro.args["channel"] == "DU1" and not intro.args.get("thread_ts")
     assert "Role-play" in intro.args["text"]
-    open_ = await slack_env.engine.roleplay.current(MemberRef("slack", TEAM, "U1"))
-    assert open_ is not None and open_.thread  # the intro's ts, handed back by the adapter
-    root = open_.thread
+    root = await thread_of(slack_env)  # the intro's ts, handed back by the adapter after posting
     # The member answers in the thread, then once at top level: every client turn stays in the thread.
     for n, line in enumerate(REFLECTIVE[:4]):
         thread = None if n == 2 else root
