@@ -204,9 +204,13 @@ class RoleplayFlow:
                         await self.redis.delete(key)
                         return [Reply("That role-play's case is no longer available. Type `roleplay` for another.",
                                       choices=(words.AGAIN,))]
-                    if msg.message_id in open_.ids:
+                    if msg.message_id in open_.ids:  # taken before a crash: the same answer, counted once
                         await pipe.unwatch()
-                        return []  # already taken (a redelivery after a crash): never counted twice
+                        taken = open_.ids.index(msg.message_id) + max(0, len(open_.session.turns) + 1 - len(open_.ids))
+                        if taken < 1:
+                            return []
+                        again = replace(open_.session, turns=open_.session.turns[:taken])
+                        return [words.client_reply(case, again, open_.thread)]
                     # off the event loop: the coder may become a heavier learned model (#14 brief)
                     coding = await asyncio.to_thread(code, text, open_.session.context())
                     session = step(open_.session, case, text, coding.code, coding.confidence)

@@ -48,9 +48,14 @@ def _turn_part(case: Case, number: int, talk: str, discord: bool) -> dict[str, A
 
 
 def state_line(session: Session) -> str:
-    state = session.state
-    return (f"_turn {len(session.turns)} of {MAX_TURNS} · engagement {state.engagement}/4 · "
-            f"discord {state.discord}/3 · readiness {state.readiness}/4_")
+    """The client's state after the latest turn (as recorded with that turn, so a replay shows the same)."""
+    if session.turns:
+        last = session.turns[-1]
+        engagement, discord, readiness = last.engagement, last.discord_level, last.readiness
+    else:
+        engagement, discord, readiness = session.state.engagement, session.state.discord, session.state.readiness
+    return (f"_turn {len(session.turns)} of {MAX_TURNS} · engagement {engagement}/4 · "
+            f"discord {discord}/3 · readiness {readiness}/4_")
 
 
 def intro_reply(case: Case, session: Session, coach: bool) -> Reply:

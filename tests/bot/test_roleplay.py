@@ -99,6 +99,17 @@ async def test_redelivered_turn_counts_once(engine: Engine) -> None:
     assert next_.extra["roleplay"]["turn"] == 2
 
 
+async def test_turn_taken_before_a_crash_is_answered_again_not_counted(engine: Engine, store: Store) -> None:
+    await engine.handle(msg("roleplay inhaler seed 1"))
+    [first] = await engine.handle(msg(REFLECTIVE[0], message_id="crashy"))
+    await engine.handle(msg(REFLECTIVE[1]))
+    # The process died after writing the turn but before its reply was kept: the redelivery is handled anew.
+    [again] = await engine.roleplay.route(ANA, msg(REFLECTIVE[0], message_id="crashy"), REFLECTIVE[0]) or [None]
+    assert again is not None and again.text == first.text and again.extra == first.extra
+    [third] = await engine.handle(msg(REFLECTIVE[2]))
+    assert third.extra["roleplay"]["turn"] == 3
+
+
 async def test_unknown_case_list_and_end_without_turns(engine: Engine) -> None:
     [unknown] = await engine.handle(msg("roleplay <!channel> juggling"))
     assert "no role-play" in unknown.text and "<!channel>" not in unknown.text
