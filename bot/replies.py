@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands import Command
 from bot.messages import Choice, DrillPart, FeedbackPart, ProgressPart, Reply, StreakPart
 from exercises.model import Drill, Tip, Verdict
 from exercises.streaks import Streak
@@ -61,6 +62,69 @@ GRADER_BUSY = (
 OOPS = "Something went wrong on my side and nothing was recorded. Please try that again in a moment."
 
 
+CONSOLE_SCHEDULE = (
+    "Channel schedules post drills into Slack or Teams channels, so they don't run in the console. "
+    "Here you can `drill`, `tip`, `streak` and `progress` as much as you like. "
+    "To manage channel schedules from a shell, use `oars schedule add|list|remove` (see `oars schedule --help`)."
+)
+STILL_OPEN = "_Your drill is still open: answer it whenever you're ready, or type `skip`._"
+REPLACED = "Here's a fresh one. I put the open drill away without grading it."
+AS_ANSWER = "as-answer:"
+AS_COMMAND = "as-command:"
+CHOOSE_ONE = "Choose one: tap it or type its number."
+
+
+def small_talk_reply(drill_open: bool) -> Reply:
+    """'thanks', 'ok', 'hi': a friendly word back, never graded."""
+    if drill_open:
+        return Reply("You're welcome! Your drill is still open: reply with your answer when you're ready, "
+                     "or type `hint` or `skip`.", choices=(HINT, SKIP))
+    return Reply("Happy to help. Type `drill` whenever you want a practice item, or `tip <situation>` for ideas.",
+                 choices=(ANOTHER, TIP))
+
+
+def leave_reply(drill_was_open: bool) -> Reply:
+    if drill_was_open:
+        return Reply("Okay, stopping here. I put that drill away without grading it; nothing was counted. "
+                     "Type `drill` whenever you want to pick up again.", choices=(ANOTHER,))
+    return Reply("Okay, see you next time. Type `drill` whenever you want to practise.", choices=(ANOTHER,))
+
+
+def answer_or_command(text: str, command: Command) -> Reply:
+    """One line and two buttons for a message that could be the answer or a command."""
+    word = f"`{command.name}`"
+    return Reply(
+        f"Answer or command? Should I grade that as your answer, or run {word}?",
+        choices=(Choice("Grade it as my answer", AS_ANSWER + text),
+                 Choice(f"Run {command.name}", AS_COMMAND + text)),
+    )
+
+
+def hints_for(drill: Drill) -> tuple[str, ...]:
+    """The drill's own hints, then the kind's general nudge, then the opening of a model answer."""
+    hints = list(drill.hints)
+    general = DEFAULT_HINTS.get(drill.kind, "")
+    if general and general not in hints:
+        hints.append(general)
+    if drill.model_answers and not drill.one_click:
+        words = drill.model_answers[0].split()
+        opening = " ".join(words[: max(3, len(words) // 3)])
+        hints.append(f"One way to start: \u201c{opening}…\u201d")
+    return tuple(hints)
+
+
+def hint_reply(hints: tuple[str, ...], shown: int) -> Reply:
+    """Hint number `shown`+1; after the last one, say there are no more rather than repeating."""
+    if not hints:
+        return Reply("I have no hint for this one. Give it your best try, or type `skip`.", choices=(SKIP,))
+    if shown >= len(hints):
+        return Reply(f"That was my last hint. Here it is again: {hints[-1]}\nGive it a go, or type `skip`.",
+                     choices=(SKIP,))
+    more = f" ({shown + 1} of {len(hints)}; `hint` again for the next)" if shown + 1 < len(hints) else \
+        f" ({shown + 1} of {len(hints)}, the last)"
+    return Reply(f"Hint{more}: {hints[shown]}", choices=(HINT, SKIP) if shown + 1 < len(hints) else (SKIP,))
+
+
 def drill_reply(drill: Drill, intro: str = "") -> Reply:
     title = SKILL_TITLES.get(drill.skill, drill.skill)
     asks_itself = drill.one_click and drill.prompt.rstrip().endswith("?")
@@ -71,7 +135,7 @@ def drill_reply(drill: Drill, intro: str = "") -> Reply:
     lines.append(f"> {drill.prompt}")
     if drill.one_click:
         lines += [f"{i}. {o.text}" for i, o in enumerate(drill.options, start=1)]
-        lines.append("Choose one: tap it or type its number.")
+        lines.append(CHOOSE_ONE)
         choices = tuple(Choice(o.text, f"choice:{i}") for i, o in enumerate(drill.options))
     else:
         lines.append("Type your answer as your next message.")

@@ -50,7 +50,12 @@ class SettingsCommands:
         if name == "resume":
             await self.store.update_profile(member, paused=False)
             await self.store.announce_change()
-            return Reply("Reminders are back on.")
+            profile = await self.store.profile(member)
+            if not profile.reminder:
+                return Reply("Nothing to resume: you have no daily reminder set. "
+                             "Set one with `settings reminder 08:45` (your time).")
+            return Reply(f"Reminders are back on: your next drill comes at {profile.reminder} "
+                         f"({profile.tz or self.default_tz}).{self._console_note(member)}")
         words = args.split()
         if not words:
             return await self._show(member)
@@ -99,4 +104,12 @@ class SettingsCommands:
         await self.store.set_reminder(member, hhmm)
         profile = await self.store.profile(member)
         zone = profile.tz or self.default_tz
-        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.")
+        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.{self._console_note(member)}")
+
+    @staticmethod
+    def _console_note(member: MemberRef) -> str:
+        """The console only answers what is typed: a reminder can't pop up in a terminal."""
+        if member.platform != "console":
+            return ""
+        return ("\nNote: reminders are delivered in Slack and Teams. The console only answers while you type, "
+                "so here nothing arrives by itself; type `drill` when you sit down to practise.")

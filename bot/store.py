@@ -87,6 +87,7 @@ class OpenDrill:
     asked_at: str
     attempts: int = 0
     channel: str = ""
+    hints: int = 0  # hints already shown, so `hint` moves on to the next one
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ ALPHA = 0.3  # weight of the newest score in mastery: recent practice counts mos
 WEAKNESS_WEIGHT = 0.6  # against 0.4 for dueness when ranking skills
 TEMPERATURE = 0.08  # softmax temperature over skill priorities: low, so the neediest skill nearly always wins
 NEVER_SEEN_BONUS = 2.0  # a drill never shown beats one last shown more than 30 days ago
+NEED_FLOOR = 0.15  # with a named kind, even a well-practised skill keeps some share of the draws
+ONE_CLICK = "one_click"  # pseudo-kind: any one-click drill
 
 # No fuzz: intervals must not depend on a hidden random source. Learning steps in minutes suit flashcards,
 # not a daily chat practice, so a lapse comes back the next day.
@@ -146,7 +148,8 @@ def choose_drill(
     candidate is used up, oldest first.
     """
     pool = [d for _, d in sorted(catalogue.drills.items())
-            if (skill is None or d.skill == skill) and (kind is None or d.kind == kind)]
+            if (skill is None or d.skill == skill)
+            and (kind is None or d.kind == kind or (kind == ONE_CLICK and d.one_click))]
     if skill is None and focus:
         focused = [d for d in pool if d.skill in set(focus)]
         pool = focused or pool
@@ -165,8 +168,14 @@ def choose_drill(
         by_skill.setdefault(d.skill, []).append(d)
     names = sorted(by_skill)
     priorities = [skill_priority(skills.get(s), now_utc) for s in names]
-    top = max(priorities)
-    chosen_skill = _weighted(rng, names, [math.exp((p - top) / TEMPERATURE) for p in priorities])
+    if kind is not None and skill is None:
+        # A named kind is about the form, not the skill: every skill using it gets drawn, in proportion to
+        # its share of those drills, tilted (not decided) by how much the member needs it.
+        weights = [len(by_skill[s]) * (NEED_FLOOR + p) for s, p in zip(names, priorities, strict=True)]
+    else:
+        top = max(priorities)
+        weights = [math.exp((p - top) / TEMPERATURE) for p in priorities]
+    chosen_skill = _weighted(rng, names, weights)
 
     state = skills.get(chosen_skill) or SkillState()
     target = target_difficulty(state.mastery)

@@ -76,3 +76,41 @@ def test_bad_settings_get_a_clear_message_and_exit_2(tmp_path: Path) -> None:
                              capture_output=True, text=True, env=env, timeout=60)
         assert out.returncode == 2
         assert "OARS_NOW" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_quit_leaves_the_console_and_nothing_after_it_runs(tmp_path: Path) -> None:
+    lines = run_chat(tmp_path, "2026-03-02T09:00:00+01:00", "drill reflection\nquit\nstreak\n")
+    assert len(lines) == 1 and lines[0]["drill"] is not None
+
+
+def test_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    env = {**os.environ, "OARS_DATA_DIR": str(tmp_path), "OARS_NOW": "2026-03-02T09:00:00+01:00"}
+    env.pop("REDIS_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--user", "ana"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("help\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline()  # the console is up and waiting for the next line
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130)
+    assert "Traceback" not in err and "shutdown failed" not in err
+
+
+def test_terminal_rendering_has_no_chat_markup() -> None:
+    from bot import replies
+    from bot.messages import Choice, DrillPart, Reply
+
+    drill = DrillPart("x", "pick_response", "avoid_arguing", "p", one_click=True)
+    reply = Reply(f"*Drill: Reflections*\n> They said so.\n1. A\n2. B\n{replies.CHOOSE_ONE}\n_e.g._ type `hint`",
+                  choices=(Choice("A", "choice:0"), Choice("B", "choice:1")), drill=drill)
+    text = render_text(reply)
+    assert "*" not in text and "`" not in text and "_e.g._" not in text
+    assert "tap" not in text and "Type its number (1-2)" in text
+    assert "  │ They said so." in text
+    assert "\033[1m" in render_text(reply, ansi=True)
