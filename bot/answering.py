@@ -18,7 +18,7 @@ from bot.recording import NO_CHECK, AnswerState, Commit
 from bot.store import AnswerRecord, MemberRef, OpenDrill, Store, Turn
 from exercises.model import Drill, Verdict
 from exercises.practice import update_skill
-from exercises.streaks import practice_at
+from exercises.streaks import news, practice_at
 
 MAX_ATTEMPTS = 3
 MAX_TRIES = 25  # optimistic retries before giving up with "nothing was recorded" (true then)
@@ -43,7 +43,7 @@ async def record(store: Store, turn: Turn | None, member: MemberRef, msg: Inboun
                            msg.message_id)
     for _ in range(MAX_TRIES):
         if state.done:  # recorded before (a redelivery whose replies were lost): same feedback, counted once
-            reply = replies.feedback_reply(verdict, state.streak, retry_open=False, one_click=drill.one_click)
+            reply = replies.feedback_reply(verdict, state.streak, None, retry_open=False, one_click=drill.one_click)
             return replace(reply, private=from_thread)
         retry, expected, action, value = False, NO_CHECK, "keep", ""
         if open_drill is not None:
@@ -56,7 +56,8 @@ async def record(store: Store, turn: Turn | None, member: MemberRef, msg: Inboun
             value = json.dumps(asdict(replace(current, attempts=attempts))) if retry else ""
         skill = update_skill(state.skill(drill.skill), verdict, now)
         streak = practice_at(state.streak, now, tz)
-        reply = replace(replies.feedback_reply(verdict, streak, retry_open=retry, one_click=drill.one_click),
+        said = news(state.streak, streak)  # the streak line only when this answer moved the streak
+        reply = replace(replies.feedback_reply(verdict, streak, said, retry_open=retry, one_click=drill.one_click),
                         private=from_thread)
         payload = replies_to_json([reply]) if mine else ""
         commit = Commit(expected, streak, drill.skill, skill, asdict(record_), drill.id, now.timestamp(), action,

@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 from redis.exceptions import RedisError
@@ -22,9 +22,10 @@ from bot.commands import Command, parse, resolve_drill_target
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
 from bot.intent import classify
-from bot.messages import Inbound, ProgressPart, Reply, StreakPart, replies_from_json, replies_to_json
+from bot.messages import Inbound, Reply, replies_from_json, replies_to_json
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
+from bot.standing import Overview, Standing
 from bot.store import MemberRef, OpenDrill, Store, Turn
 from bot.team_data import TeamData
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
@@ -32,7 +33,6 @@ from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import grade_choice, option_index
 from exercises.model import Drill, Verdict
 from exercises.practice import choose_drill
-from exercises.streaks import as_of, local_day
 from exercises.vocabulary import SKILLS
 
 log = logging.getLogger(__name__)
@@ -66,17 +66,6 @@ class ScheduleCommands(Protocol):
     async def handle(self, msg: Inbound, args: str) -> list[Reply]: ...
 
 
-@dataclass(frozen=True)
-class Overview:
-    """Everything a home screen shows about one member."""
-
-    streak: StreakPart
-    progress: ProgressPart
-    tz: str
-    reminder: str
-    paused: bool
-
-
 class Engine:
     def __init__(
         self,
@@ -98,6 +87,7 @@ class Engine:
         self.settings = SettingsCommands(store, default_tz)
         self.roleplay = RoleplayFlow(store, self.clock, self.rng)
         self.team = TeamData(store, default_tz)  # what team reports read (bot.team_data)
+        self.standing = Standing(store, self.clock, self.catalogue, default_tz)
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
@@ -278,9 +268,9 @@ class Engine:
         if name == "tip":
             return [await self._tip(member, args)]
         if name == "streak":
-            return [await self._streak(member)]
+            return [await self.standing.streak_reply(member)]
         if name == "progress":
-            return [await self.roleplay.with_trend(member, replies.progress_reply(await self._progress(member)))]
+            return [await self.roleplay.with_trend(member, replies.progress_reply(await self.standing.progress(member)))]
         if name == "skip":
             await self.store.clear_open_drill(member)
             return [await self._new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
@@ -457,28 +447,9 @@ class Engine:
         await self.store.update_profile(member, last_tip=tip.id)
         return replies.tips_reply([tip], "")
 
-    async def _streak(self, member: MemberRef) -> Reply:
-        today = local_day(self.clock.now(), (await self.store.profile(member)).tz or self.default_tz)
-        stored = await self.store.streak(member)
-        return replies.streak_reply(as_of(stored, today), stored.last_day == today)
-
-    async def _progress(self, member: MemberRef) -> ProgressPart:
-        skills = await self.store.skills(member)
-        rows = []
-        for skill in SKILLS:
-            state = skills.get(skill)
-            rows.append((skill, state.mastery if state else 0.0, state.attempts if state else 0))
-        return ProgressPart(tuple(rows))
-
     async def overview(self, member: MemberRef) -> Overview:
         """Streak, progress and settings in one read, for home screens."""
-        profile = await self.store.profile(member)
-        tz = profile.tz or self.default_tz
-        stored = await self.store.streak(member)
-        today = local_day(self.clock.now(), tz)
-        streak = as_of(stored, today)
-        part = StreakPart(streak.current, streak.longest, streak.freezes, stored.last_day == today)
-        return Overview(part, await self._progress(member), tz, profile.reminder, profile.paused)
+        return await self.standing.overview(member)
 
     async def set_timezone(self, member: MemberRef, tz: str) -> bool:
         """Set a member's time zone directly (console `--tz`); False when the zone is unknown."""

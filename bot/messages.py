@@ -83,12 +83,13 @@ class StreakPart:
 
 @dataclass(frozen=True)
 class ProgressPart:
-    """Per-skill mastery 0..1 and attempt counts, for progress cards and the Slack App Home."""
+    """Per-skill mastery 0..1 and drills answered (a retry of the same drill counts once), for progress cards
+    and the Slack App Home."""
 
-    skills: tuple[tuple[str, float, int], ...]  # (skill, mastery, attempts)
+    skills: tuple[tuple[str, float, int], ...]  # (skill, mastery, drills answered)
 
     def as_dict(self) -> dict[str, Any]:
-        return {s: {"mastery": round(m, 3), "attempts": n} for s, m, n in self.skills}
+        return {s: {"mastery": round(m, 3), "drills": n} for s, m, n in self.skills}
 
 
 @dataclass(frozen=True)

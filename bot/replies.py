@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands import Command
 from bot.messages import Choice, DrillPart, FeedbackPart, ProgressPart, Reply, StreakPart
 from exercises.model import Drill, Tip, Verdict
-from exercises.streaks import Streak
+from exercises.streaks import Streak, StreakNews
 from exercises.vocabulary import SKILL_TITLES, SKILLS
 
 ANOTHER = Choice("Another drill", "another")
@@ -144,7 +144,9 @@ def drill_reply(drill: Drill, intro: str = "") -> Reply:
     return Reply("\n".join(lines), choices=choices, drill=part)
 
 
-def feedback_reply(verdict: Verdict, streak: Streak, retry_open: bool, one_click: bool = False) -> Reply:
+def feedback_reply(verdict: Verdict, streak: Streak, news: StreakNews | None, retry_open: bool,
+                   one_click: bool = False, practised_today: bool = True) -> Reply:
+    """Feedback, a model answer, and a streak line only when this answer moved the streak."""
     if verdict.verdict == "pass":
         head = "*Right choice*" if one_click else f"*Good one* ({verdict.score}/3)"
     else:
@@ -152,29 +154,59 @@ def feedback_reply(verdict: Verdict, streak: Streak, retry_open: bool, one_click
     lines = [head, *(f"• {line}" for line in verdict.feedback)]
     if verdict.model_answer:
         lines.append(f"*One way to say it:* {verdict.model_answer}")
-    lines.append(streak_line(streak))
+    said = streak_news_line(streak, news) if news is not None else ""
+    if said:
+        lines.append(said)
     if retry_open:
         lines.append("Want another go? Reply again, or type `skip` for a new drill.")
     part = FeedbackPart(verdict.verdict, verdict.score, verdict.feedback, verdict.model_answer, verdict.codes)
     choices = (SKIP, TIP) if retry_open else (ANOTHER, TIP)
-    return Reply("\n".join(lines), choices=choices, feedback=part, react="white_check_mark")
+    return Reply("\n".join(lines), choices=choices, feedback=part, react="white_check_mark",
+                 streak=StreakPart(streak.current, streak.longest, streak.freezes, practised_today))
 
 
-def streak_line(streak: Streak) -> str:
-    days = "day" if streak.current == 1 else "days"
-    return f"Streak: {streak.current} {days} (longest {streak.longest}, freezes held {streak.freezes})"
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
-def streak_reply(streak: Streak, practised_today: bool) -> Reply:
-    if streak.current == 0:
-        text = "No streak running yet. One drill today starts it: type `drill`."
+def streak_news_line(streak: Streak, news: StreakNews) -> str:
+    """One line on what this answer did to the streak; empty when it was not the first of the day."""
+    if news.same_day:
+        return ""
+    if news.started:
+        return "Streak: day 1, just started. One drill tomorrow makes it 2."
+    if news.ended:
+        return (f"Streak: day 1 of a new one. Your {news.ended}-day streak had lapsed; "
+                f"longest so far {_days(streak.longest)}.")
+    parts = [f"Streak: {_days(streak.current)}."]
+    if news.freezes_used:
+        missed = "the day you missed" if news.freezes_used == 1 else f"the {news.freezes_used} days you missed"
+        parts.append(f"A freeze covered {missed}; freezes left: {streak.freezes}.")
+    if news.freeze_earned:
+        parts.append(f"You earned a freeze (it covers one missed day); you hold {streak.freezes}.")
+    if news.new_best:
+        parts.append("That's your longest yet.")
+    return " ".join(parts)
+
+
+def streak_reply(streak: Streak, practised_today: bool, stored: Streak | None = None, missed: int = 0) -> Reply:
+    """`streak`: where it stands today (`stored`: as last saved, to tell a lapse or a freeze covering missed days)."""
+    stored = stored or streak
+    if streak.current == 0 and stored.current == 0:
+        text = "No streak yet. One drill today starts it: type `drill`."
+    elif streak.current == 0:
+        last = stored.last_day.strftime("%a %d %b") if stored.last_day else "a while ago"
+        text = (f"Your {stored.current}-day streak ended: your last drill was on {last}, and the "
+                f"{_days(missed)} missed since were more than your freezes could cover. "
+                f"Longest so far: {_days(streak.longest)}. One drill today starts a new streak: type `drill`.")
     else:
-        days = "day" if streak.current == 1 else "days"
         today = "You've practised today." if practised_today else "One drill today keeps it going."
-        text = (
-            f"Your streak: *{streak.current} {days}*. Longest: {streak.longest}. "
-            f"Freezes held: {streak.freezes} (each covers one missed day). {today}"
-        )
+        covered = ""
+        if missed:
+            covered = (f" You missed {_days(missed)}; {'a freeze is' if missed == 1 else f'{missed} freezes are'} "
+                       "covering it.")
+        text = (f"Your streak: *{_days(streak.current)}*. Longest: {_days(streak.longest)}. "
+                f"Freezes held: {streak.freezes} (each covers one missed day).{covered} {today}")
     part = StreakPart(streak.current, streak.longest, streak.freezes, practised_today)
     return Reply(text, choices=(ANOTHER,), streak=part)
 
@@ -183,11 +215,11 @@ def progress_reply(progress: ProgressPart) -> Reply:
     if not any(n for _, _, n in progress.skills):
         return Reply("No answers yet, so no progress to show. Type `drill` to start.", choices=(ANOTHER,),
                      progress=progress)
-    lines = ["*Your progress by skill*"]
-    for skill, mastery, attempts in progress.skills:
-        if attempts:
+    lines = ["*Your progress by skill* (bar: how well recent answers went, █ = 20%; then drills answered)"]
+    for skill, mastery, drills in progress.skills:
+        if drills:
             bar = "█" * round(mastery * 5) + "░" * (5 - round(mastery * 5))
-            lines.append(f"{bar} {SKILL_TITLES.get(skill, skill)}: {attempts} answered")
+            lines.append(f"{bar} {SKILL_TITLES.get(skill, skill)}: {drills} {'drill' if drills == 1 else 'drills'}")
     untried = [SKILL_TITLES[s] for s, _, n in progress.skills if not n and s in SKILL_TITLES]
     if untried:
         lines.append("Not tried yet: " + ", ".join(untried))

@@ -97,3 +97,36 @@ def as_of(streak: Streak, today: date) -> Streak:
     if missed <= streak.freezes:
         return replace(streak, freezes=streak.freezes - missed)
     return replace(streak, current=0)
+
+
+@dataclass(frozen=True)
+class StreakNews:
+    """What one practice did to the streak, so the member can be told in words (nothing when `same_day`)."""
+
+    same_day: bool  # already practised today: the streak did not move
+    started: bool  # the first practice ever
+    ended: int  # a streak of this many days had lapsed; this practice starts a new one (0: none lapsed)
+    freezes_used: int  # missed days bridged by freezes
+    freeze_earned: bool
+    new_best: bool
+
+
+def news(before: Streak, after: Streak) -> StreakNews:
+    """Compare the stored streak before and after one practice."""
+    if before.last_day is not None and after.last_day == before.last_day and after.current == before.current:
+        return StreakNews(True, False, 0, 0, False, False)
+    started = before.last_day is None
+    restarted = not started and after.current == 1 and before.current >= 1
+    continued = not started and not restarted
+    spent = max(0, before.freezes - after.freezes + (1 if after.current % FREEZE_EVERY == 0 else 0))
+    used = spent if continued and after.current == before.current + 1 else 0
+    earned = after.freezes > before.freezes or (after.current % FREEZE_EVERY == 0 and after.current > 0)
+    return StreakNews(False, started, before.current if restarted else 0, used, earned and continued,
+                      continued and after.current > before.longest and after.current > 1)
+
+
+def lapsed(stored: Streak, today: date) -> int:
+    """Missed days since the last practice (0 when it was today or yesterday)."""
+    if stored.last_day is None:
+        return 0
+    return max(0, (today - stored.last_day).days - 1)

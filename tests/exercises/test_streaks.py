@@ -98,3 +98,24 @@ def test_properties_hold_for_any_practice_pattern(offsets: list[int]) -> None:
         assert streak.current in {previous.current, previous.current + 1, 1}
     if offsets:
         assert streak.current <= len(set(offsets))
+
+
+def test_news_tells_what_a_practice_did() -> None:
+    from exercises.streaks import news, record_practice
+
+    d0 = date(2026, 3, 2)
+    first = record_practice(Streak(), d0)
+    assert news(Streak(), first).started
+    again = record_practice(first, d0)
+    assert news(first, again).same_day
+    second = record_practice(first, d0 + timedelta(days=1))
+    n = news(first, second)
+    assert not n.same_day and not n.ended and n.freezes_used == 0 and n.new_best
+    lapsed = record_practice(second, d0 + timedelta(days=5))
+    assert news(second, lapsed).ended == 2
+    held = Streak(current=7, longest=7, freezes=1, last_day=d0)
+    bridged = record_practice(held, d0 + timedelta(days=2))
+    n = news(held, bridged)
+    assert n.freezes_used == 1 and bridged.current == 8 and not n.ended
+    earned = record_practice(Streak(6, 6, 0, d0), d0 + timedelta(days=1))
+    assert news(Streak(6, 6, 0, d0), earned).freeze_earned
