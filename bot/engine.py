@@ -270,7 +270,8 @@ class Engine:
         if name == "streak":
             return [await self.standing.streak_reply(member)]
         if name == "progress":
-            return [await self.roleplay.with_trend(member, replies.progress_reply(await self.standing.progress(member)))]
+            progress = replies.progress_reply(await self.standing.progress(member))
+            return [await self.roleplay.with_trend(member, progress)]
         if name == "skip":
             await self.store.clear_open_drill(member)
             return [await self._new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
