@@ -30,7 +30,7 @@ from bot.store import MemberRef, OpenDrill, Store, Turn
 from bot.team_data import TeamData
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
-from exercises.choice import grade_choice, option_index
+from exercises.choice import arranged, grade_choice, option_index
 from exercises.model import Drill, Verdict
 from exercises.practice import choose_drill
 from exercises.vocabulary import SKILLS
@@ -353,7 +353,7 @@ class Engine:
             return Reply("I have no drill of that kind yet. Type `drill` for any skill.", choices=(replies.ANOTHER,))
         channel = msg.channel if msg else ""
         await self.store.set_open_drill(member, OpenDrill(drill.id, self.clock.now().isoformat(), 0, channel))
-        return replies.drill_reply(drill, intro)
+        return replies.drill_reply(arranged(drill, member.pid), intro)
 
     async def member_drill(self, member: MemberRef, intro: str = "") -> Reply | None:
         """Open a drill for a scheduled reminder; None when the member paused reminders."""
@@ -392,6 +392,7 @@ class Engine:
     async def _answer(self, member: MemberRef, msg: Inbound, drill: Drill, text: str,
                       open_drill: OpenDrill | None = None, from_thread: bool = False) -> list[Reply]:
         if drill.one_click:
+            drill = arranged(drill, member.pid)  # the member's own option order, as shown
             typed = text.partition(":")[2] if text.startswith("choice:") else None
             index = int(typed) if typed is not None and typed.isdigit() else option_index(drill, text)
             if index is None or not 0 <= index < len(drill.options):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from exercises.balance import bias_problems
 from exercises.model import Drill, Tip
 from exercises.schema import Problem, duplicate_problems, parse_drill_file, parse_tips_file
 from exercises.tipsearch import TipIndex
@@ -89,6 +90,7 @@ def _read(data_dir: Path) -> tuple[list[Drill], list[Tip], list[Problem]]:
         problems += bad
         ids += [(tips_path.name, i) for i in seen]
     problems += duplicate_problems(ids)
+    problems += [Problem("drills", kind, message) for kind, message in bias_problems(drills)]
     return drills, tips, problems
 
 

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
+from dataclasses import replace
+
+from exercises.balance import FIXED_LABEL_KINDS
 from exercises.model import Drill, Verdict
+
+
+def option_order(drill: Drill, seed: str) -> tuple[int, ...]:
+    """The order one member sees the options in: shuffled, but the same every time for that member and drill
+    (so a typed "2" means the same option in every process). Label scales keep their natural order."""
+    order = list(range(len(drill.options)))
+    if drill.kind in FIXED_LABEL_KINDS:
+        return tuple(order)
+    digest = hashlib.sha256(f"{seed}\x00{drill.id}".encode()).digest()
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(order)
+    return tuple(order)
+
+
+def arranged(drill: Drill, seed: str) -> Drill:
+    """The drill with its options in `seed`'s order; free-text drills come back unchanged."""
+    if not drill.one_click:
+        return drill
+    return replace(drill, options=tuple(drill.options[i] for i in option_order(drill, seed)))
 
 
 def grade_choice(drill: Drill, index: int) -> Verdict:

@@ -117,3 +117,16 @@ async def test_named_kind_draws_from_every_skill_using_it(engine: Engine, store:
 
 def test_choice_line_is_shared_with_renderers() -> None:
     assert "tap" in replies.CHOOSE_ONE
+
+
+async def test_one_click_options_are_graded_in_the_order_the_member_saw_them(engine: Engine) -> None:
+    for _ in range(3):
+        [shown] = await engine.handle(msg("drill pick_response"))
+        assert shown.drill is not None
+        drill = engine.catalogue.drill(shown.drill.id)
+        assert drill is not None
+        right = next(o.text for o in drill.options if o.correct)
+        number = [c.label for c in shown.choices].index(right) + 1
+        assert f"{number}. {right}" in shown.text
+        [verdict] = await engine.handle(msg(str(number)))
+        assert verdict.feedback is not None and verdict.feedback.verdict == "pass"
