@@ -1,7 +1,8 @@
 """`oars schedule add|list|remove`: the operator's view of channel schedules, with the chat's validation.
 
-Exit codes: 0 ok, 1 unknown schedule id, 2 bad usage or input. `add` prints only the new id on stdout
-so scripts can capture it.
+Exit codes: 0 ok, 1 unknown schedule id, 2 bad usage or input (an exact duplicate of an existing
+schedule, same platform, workspace, channel, time, zone and days, is refused naming the existing id).
+`add` prints only the new id on stdout so scripts can capture it; `remove` confirms with "removed ID (…)".
 """
 
 from __future__ import annotations
@@ -71,7 +72,15 @@ async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str],
     store = ScheduleStore(await connection.start())
     try:
         if opts.action == "add":
-            schedule = await store.add(opts.platform, opts.workspace.strip(), opts.channel.strip(), spec, "operator")
+            workspace, channel = opts.workspace.strip(), opts.channel.strip()
+            same = [s for s in await store.all() if (s.platform, s.workspace, s.channel, s.at, s.tz, s.days)
+                    == (opts.platform, workspace, channel, spec.at, spec.tz, spec.days)]
+            if same:
+                stderr.write(f"oars schedule add: schedule {same[0].id} already posts to {opts.platform}:{workspace}:"
+                             f"{channel} at {spec.at} {spec.tz} on {spec.days}; nothing added "
+                             f"(remove it first with `oars schedule remove {same[0].id}`)\n")
+                return 2
+            schedule = await store.add(opts.platform, workspace, channel, spec, "operator")
             stdout.write(f"{schedule.id}\n")
             return 0
         if opts.action == "list":
@@ -84,7 +93,11 @@ async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str],
                     stdout.write(f"{s.id}  {s.platform}:{s.workspace}:{s.channel}  {s.at} {s.tz}  {s.days}  "
                                  f"{s.skill or 'any'}  {state}\n")
             return 0
+        gone = next((s for s in await store.all() if s.id == opts.id), None)
         if await store.remove(opts.id):
+            where = f" ({gone.platform}:{gone.workspace}:{gone.channel} at {gone.at} {gone.tz} on {gone.days})" \
+                if gone else ""
+            stdout.write(f"removed {opts.id}{where}\n")
             return 0
         stderr.write(f"oars schedule remove: no schedule {opts.id!r}\n")
         return 1

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Awaitable
 
 from aiohttp import web
@@ -119,6 +120,12 @@ async def run_clock(settings: Settings) -> int:
 
 
 async def run_socket_mode(settings: Settings) -> int:
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_APP_TOKEN", settings.slack_app_token)) if not value]
+    if missing:
+        print(f"oars socket: set {' and '.join(missing)} (a bot token xoxb-… and an app-level token xapp-… with "
+              "connections:write); see README, Slack.", file=sys.stderr)
+        return 2
     from adapters.slack import SlackAdapter
     from bot.scheduler import Scheduler
 

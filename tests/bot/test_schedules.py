@@ -174,3 +174,15 @@ async def test_only_the_creator_or_the_channels_managers_change_a_schedule(servi
     assert "Resumed" in await _say(service, f"schedule resume {saved.id}", channel="C9", user="UCREATOR")
     assert "left it as it is" in await _say(service, f"schedule remove {saved.id}", channel="C2", user="UOTHER")
     assert "Removed" in await _say(service, f"schedule remove {saved.id}", channel="C2", user="UCREATOR")
+
+
+async def test_cli_refuses_an_exact_duplicate_and_confirms_removal(redis_socket: str, tmp_path: Path, redis) -> None:
+    args = ["add", "--platform", "slack", "--workspace", "T1", "--channel", "C7", "--at", "09:00", "--tz", "UTC"]
+    code, first, _ = await _cli(redis_socket, tmp_path, *args)
+    assert code == 0
+    code, out, err = await _cli(redis_socket, tmp_path, *args)
+    assert (code, out) == (2, "") and first.strip() in err and "already" in err
+    code, other, _ = await _cli(redis_socket, tmp_path, *args[:-4], "--at", "10:00", "--tz", "UTC")
+    assert code == 0 and other.strip() != first.strip()
+    code, out, _ = await _cli(redis_socket, tmp_path, "remove", first.strip())
+    assert code == 0 and out.startswith(f"removed {first.strip()}") and "C7" in out

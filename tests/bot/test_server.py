@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -99,3 +100,13 @@ async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path:
             await server.wait()
         for leftover in _embedded_servers(tmp_path):
             leftover.kill()
+
+
+def test_socket_without_tokens_is_one_clear_line_and_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["OARS_DATA_DIR"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "socket"], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 2
+    assert "SLACK_BOT_TOKEN" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
