@@ -7,6 +7,7 @@ need settings arithmetic live in `bot.settings_commands`; manager scheduling is 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Sequence
@@ -440,10 +441,12 @@ class Engine:
     # --- tips, streak, progress ------------------------------------------------------------------
     async def _tip(self, member: MemberRef, query: str) -> Reply:
         if query.strip():
-            tips = self.catalogue.find_tips(query, k=3)
-            if tips and tips[0].skills:  # its topic (a skill), never the words typed, counts in team reports
-                await self.team.note_tip(member, tips[0].skills[0], self.clock.now())
-            return replies.tips_reply(tips, quote_user_text(query, 60))
+            found = await asyncio.to_thread(self.catalogue.match_tips, query, 3)  # an encoder pass: off the loop
+            if not found.matched:
+                return replies.no_tip_reply(quote_user_text(query, 60), found.closest_skills)
+            if found.tips[0].skills:  # its topic (a skill), never the words typed, counts in team reports
+                await self.team.note_tip(member, found.tips[0].skills[0], self.clock.now())
+            return replies.tips_reply(list(found.tips), quote_user_text(query, 60))
         profile = await self.store.profile(member)
         tip = self.catalogue.random_tip(self.rng, exclude=profile.last_tip or None)
         await self.store.update_profile(member, last_tip=tip.id)

@@ -238,5 +238,17 @@ def tips_reply(tips: list[Tip], query_shown: str) -> Reply:
     return Reply("\n".join(lines), choices=(TIP, ANOTHER))
 
 
+def no_tip_reply(query_shown: str, closest_skills: tuple[str, ...]) -> Reply:
+    """Nothing in the catalogue fits: say so instead of dressing up unrelated tips as a match."""
+    head = (f"I don't have a tip that fits ‹{query_shown}›." if query_shown else "I didn't catch a situation there.")
+    lines = [head + " Tips work best when you describe a moment in a conversation, e.g. "
+                    "`tip client says they're fine and doesn't want to talk`."]
+    if closest_skills:
+        titles = ", ".join(SKILL_TITLES.get(s, s) for s in closest_skills)
+        lines.append(f"The closest skills I can help you practise: {titles}.")
+    choices = tuple(Choice(f"Drill: {SKILL_TITLES.get(s, s)}", f"drill:{s}") for s in closest_skills[:2])
+    return Reply("\n".join(lines), choices=(*choices, TIP))
+
+
 def skills_list() -> str:
     return ", ".join(f"`{s}`" for s in SKILLS)

@@ -14,6 +14,7 @@ from pathlib import Path
 from exercises.balance import bias_problems
 from exercises.model import Drill, Tip
 from exercises.schema import Problem, duplicate_problems, parse_drill_file, parse_tips_file
+from exercises.tipmeaning import TipMatch, TipMatcher
 from exercises.tipsearch import TipIndex
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -50,9 +51,12 @@ class Catalogue:
     drills: dict[str, Drill]
     tips: dict[str, Tip]
     _index: TipIndex = field(init=False, repr=False, compare=False)
+    _matcher: TipMatcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", TipIndex(sorted(self.tips.values(), key=lambda t: t.id)))
+        ordered = sorted(self.tips.values(), key=lambda t: t.id)
+        object.__setattr__(self, "_index", TipIndex(ordered))
+        object.__setattr__(self, "_matcher", TipMatcher(ordered, self._index))
 
     def drill(self, drill_id: str) -> Drill | None:
         return self.drills.get(drill_id)
@@ -60,6 +64,10 @@ class Catalogue:
     def find_tips(self, query: str, k: int = 3) -> list[Tip]:
         """Best-matching tips for a free-text situation; empty only when there are no tips at all."""
         return self._index.search(query, k)
+
+    def match_tips(self, query: str, k: int = 3) -> TipMatch:
+        """Tips by meaning (words as a fallback), and whether any of them really fits the query."""
+        return self._matcher.match(query, k)
 
     def random_tip(self, rng: random.Random, exclude: str | None = None) -> Tip:
         """Any tip but `exclude`, so the same tip never shows twice in a row."""

@@ -130,3 +130,12 @@ async def test_one_click_options_are_graded_in_the_order_the_member_saw_them(eng
         assert f"{number}. {right}" in shown.text
         [verdict] = await engine.handle(msg(str(number)))
         assert verdict.feedback is not None and verdict.feedback.verdict == "pass"
+
+
+async def test_a_tip_nobody_wrote_says_so_and_offers_skills(engine: Engine) -> None:
+    for query in ["asdkjh qwpoe zzz", "🙃", "x"]:
+        [reply] = await engine.handle(msg(f"tip {query}"))
+        assert "don't have a tip" in reply.text and "•" not in reply.text
+        assert any(c.value.startswith("drill:") for c in reply.choices)
+    [drill] = await engine.handle(msg(action=reply.choices[0].value))
+    assert drill.drill is not None
