@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = None  # with the secret: OAuth installs, one token per workspace
+    slack_client_secret: str | None = None
+    slack_redirect_uri: str | None = None  # only when the app lists several redirect URLs
+    oars_secret_key: str | None = Field(default=None, description="Fernet key(s), comma-separated, newest first")
     slack_feedback_mode: str = "ephemeral"  # "ephemeral" in the thread, or "dm"
     oars_managers: str = ""  # comma-separated member ids allowed to schedule
 

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import fallback_text, reply_blocks
 from adapters.slack.users import UserDirectory
+from adapters.slack.workspaces import WorkspaceClients, client_for_call
 from bot.delivery import RateLimited, Target
 from bot.messages import Inbound, Reply
 from bot.store import MemberRef
@@ -41,10 +42,15 @@ def message_payload(reply: Reply) -> dict[str, Any]:
 class Poster:
     """The Web API calls a reply can need; one instance per client."""
 
-    def __init__(self, client: AsyncWebClient, directory: UserDirectory) -> None:
-        self.client = client
+    def __init__(self, client: AsyncWebClient | None, directory: UserDirectory) -> None:
+        self._default_client = client
         self.directory = directory
         self._side_effects: set[asyncio.Task[None]] = set()
+
+    @property
+    def client(self) -> AsyncWebClient:
+        """The calling workspace's client (adapters/slack/workspaces.py), else the single-token one."""
+        return client_for_call(self._default_client)
 
     async def post(self, channel: str, reply: Reply, thread: str | None = None, key: str = "") -> str:
         """Post; `key` (an outbox entry id) rides along as message metadata so the post can be found again."""
@@ -103,23 +109,25 @@ async def post_in_dm(poster: Poster, engine: Any, msg: Inbound, reply: Reply, th
 
 
 class SlackSender:
-    """`bot.delivery.Sender` for scheduled drills and reminders.
+    """`bot.delivery.Sender` for scheduled drills and reminders, sent with the target workspace's own token.
 
-    Its client has no rate-limit retry handler on purpose: the outbox consumer owns retry timing, so
+    Its clients have no rate-limit retry handler on purpose: the outbox consumer owns retry timing, so
     a 429 becomes `RateLimited(retry_after)` at once instead of sleeping inside the consumer.
     """
 
-    def __init__(self, poster: Poster | None) -> None:
+    def __init__(self, poster: Poster | None, workspaces: WorkspaceClients | None = None) -> None:
         self._poster = poster
+        self._workspaces = workspaces
 
     async def send(self, target: Target, reply: Reply) -> str:
-        if self._poster is None:
-            raise RuntimeError("Slack is not configured (SLACK_BOT_TOKEN is not set)")
+        if self._poster is None or self._workspaces is None:
+            raise RuntimeError("Slack is not configured (SLACK_BOT_TOKEN or SLACK_CLIENT_ID is not set)")
         try:
-            if target.channel:
-                return await self._poster.post(target.channel, reply, thread=target.thread, key=target.key)
-            if target.user:
-                return await self._poster.dm(target.user, reply, key=target.key)
+            async with self._workspaces.bound(target.workspace):
+                if target.channel:
+                    return await self._poster.post(target.channel, reply, thread=target.thread, key=target.key)
+                if target.user:
+                    return await self._poster.dm(target.user, reply, key=target.key)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 raise RateLimited(retry_after(exc.response.headers)) from exc

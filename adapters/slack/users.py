@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.workspaces import client_for_call
 from bot.commands import parse
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,21 @@ class SlackUser:
 
 
 class UserDirectory:
-    def __init__(self, client: AsyncWebClient, manager_ids: frozenset[str], ttl: float = USER_TTL) -> None:
-        self._client = client
+    def __init__(self, client: AsyncWebClient | None, manager_ids: frozenset[str], ttl: float = USER_TTL) -> None:
+        self._default_client = client
         self._managers = manager_ids
         self._ttl = ttl
         self._users: dict[str, tuple[float, SlackUser]] = {}
         self._dms: dict[str, str] = {}
+
+    @property
+    def _client(self) -> AsyncWebClient:
+        """The calling workspace's client (adapters/slack/workspaces.py), else the single-token one."""
+        return client_for_call(self._default_client)
+
+    def _scoped(self, user_id: str) -> str:
+        """Cache per workspace token: an Enterprise Grid user id is the same in every workspace of the org."""
+        return f"{self._client.token or ''}|{user_id}"
 
     async def user(self, user_id: str, fresh: bool = False) -> SlackUser:
         """users.info, cached; on API failure the member is treated as a non-manager without a zone.
@@ -48,7 +58,7 @@ class UserDirectory:
         `fresh` skips the cache: manager rights are checked live when they are about to be used (scheduling),
         so an admin demoted a minute ago can't still change channel schedules."""
         now = time.monotonic()
-        cached = self._users.get(user_id)
+        cached = self._users.get(self._scoped(user_id))
         if cached and now - cached[0] < self._ttl and not fresh:
             return cached[1]
         try:
@@ -65,16 +75,16 @@ class UserDirectory:
             tz=info.get("tz") or None,
             name=name or None,
         )
-        self._users[user_id] = (now, user)
+        self._users[self._scoped(user_id)] = (now, user)
         return user
 
     async def dm_channel(self, user_id: str) -> str:
         """The bot's DM with this member (conversations.open is idempotent; cached for good)."""
-        channel = self._dms.get(user_id)
+        channel = self._dms.get(self._scoped(user_id))
         if channel is None:
             resp = await self._client.conversations_open(users=user_id)
             channel = str((resp.get("channel") or {}).get("id") or "")
             if not channel:
                 raise RuntimeError(f"conversations.open returned no channel for {user_id}")
-            self._dms[user_id] = channel
+            self._dms[self._scoped(user_id)] = channel
         return channel

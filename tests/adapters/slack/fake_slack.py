@@ -7,6 +7,7 @@ answer one call of a method with 429 + Retry-After to exercise rate-limit handli
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -25,6 +26,20 @@ class Call:
     args: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)
+    token: str = ""  # the bearer token the call carried ('' for none)
+
+
+@dataclass
+class Workspace:
+    """A workspace that can install the app through OAuth (`oauth.v2.access` with its code)."""
+
+    team: str
+    code: str
+    installer: str = "UINSTALLER"
+    enterprise: str | None = None
+    rotation: bool = False  # issue refresh tokens and short-lived bot tokens
+    expires_in: int = 43200
+    issued: int = 0
 
 
 class FakeSlack:
@@ -41,6 +56,9 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self.delay: dict[str, float] = {}  # method -> seconds to wait before answering (a slow Slack)
         self.connections: set[Any] = set()  # client (host, port) pairs seen: one per TCP connection
+        self.client_id, self.client_secret = "CLIENT-ID", "CLIENT-SECRET"
+        self.workspaces: dict[str, Workspace] = {}
+        self.tokens: dict[str, str] = {}  # bot token (or refresh token) -> team
 
     @property
     def api_url(self) -> str:
@@ -61,6 +79,16 @@ class FakeSlack:
     def add_user(self, user: str, tz: str = "Europe/Berlin", admin: bool = False, name: str = "") -> None:
         self.users[user] = {"id": user, "name": name or user.lower(), "tz": tz, "is_admin": admin,
                             "is_owner": False, "profile": {"display_name": name or user.lower()}}
+
+    def add_workspace(self, team: str, rotation: bool = False, expires_in: int = 43200,
+                      enterprise: str | None = None) -> Workspace:
+        """A workspace whose admin will approve the install: its OAuth code is `code-<team>`."""
+        workspace = Workspace(team, f"code-{team}", enterprise=enterprise, rotation=rotation, expires_in=expires_in)
+        self.workspaces[team] = workspace
+        return workspace
+
+    def team_of(self, call: Call) -> str | None:
+        return self.tokens.get(call.token)
 
     async def start(self) -> None:
         app = web.Application()
@@ -118,6 +146,12 @@ class FakeSlack:
         if request.transport is not None:
             self.connections.add(request.transport.get_extra_info("peername"))
         args = await self._args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else str(args.get("token", ""))
+        if auth.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(auth[len("Basic "):]).decode().partition(":")
+            args.setdefault("client_id", client_id)
+            args.setdefault("client_secret", client_secret)
         if method in self.delay:
             await asyncio.sleep(self.delay[method])
         if method in self._rate_limit:
@@ -125,8 +159,12 @@ class FakeSlack:
             self.calls.append(Call(method, args, status=429))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(int(retry_after))})
-        self.calls.append(Call(method, args))
-        answer = self._answer(method, args)
+        self.calls.append(Call(method, args, token=token))
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(args))
+        if token not in self.tokens and any(token.startswith(f"xoxb-{team}-") for team in self.workspaces):
+            return web.json_response({"ok": False, "error": "invalid_auth"})  # expired by rotation, or revoked
+        answer = self._answer(method, args, token)
         if method in self._slow:
             await asyncio.sleep(self._slow.pop(method))
         return web.json_response(answer)
@@ -149,11 +187,50 @@ class FakeSlack:
                 self.calls.append(Call("socket:ack", json.loads(message.data)))
         return ws
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: exchange an install code, or (token rotation) a refresh token, for a bot token."""
+        if (args.get("client_id"), args.get("client_secret")) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            team = self.tokens.get(str(args.get("refresh_token", "")))
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            workspace = self.workspaces[team]
+            return {"ok": True, **self._issue(workspace), "team": {"id": team}}
+        workspace = next((w for w in self.workspaces.values() if w.code == args.get("code")), None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {"ok": True, "app_id": "A1", "authed_user": {"id": workspace.installer}, "scope": "chat:write,commands",
+                "bot_user_id": BOT_USER, "team": {"id": workspace.team, "name": f"Team {workspace.team}"},
+                "enterprise": {"id": workspace.enterprise} if workspace.enterprise else None,
+                "is_enterprise_install": False, **self._issue(workspace)}
+
+    def _issue(self, workspace: Workspace) -> dict[str, Any]:
+        """A new bot token; an older one stops working once rotation is on (as Slack's expire)."""
+        workspace.issued += 1
+        token = f"xoxb-{workspace.team}-{workspace.issued}"
+        if workspace.rotation:
+            for old in [t for t, team in self.tokens.items() if team == workspace.team and t.startswith("xoxb-")]:
+                del self.tokens[old]
+        self.tokens[token] = workspace.team
+        issued: dict[str, Any] = {"access_token": token, "token_type": "bot", "scope": "chat:write,commands"}
+        if workspace.rotation:
+            refresh = f"xoxe-1-{workspace.team}-{workspace.issued}"
+            self.tokens[refresh] = workspace.team
+            issued.update(refresh_token=refresh, expires_in=workspace.expires_in)
+        return issued
+
+    def revoke(self, team: str) -> None:
+        """The workspace removed the app: its tokens stop working."""
+        for token in [t for t, owner in self.tokens.items() if owner == team]:
+            del self.tokens[token]
+
+    def _answer(self, method: str, args: dict[str, Any], token: str = "") -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
         if method == "auth.test":
-            return {"ok": True, "url": "https://t1.slack.com/", "team": "Team", "user": "oars", "team_id": TEAM,
-                    "user_id": BOT_USER, "bot_id": "BBOT", "is_enterprise_install": False}
+            team = self.tokens.get(token, TEAM)
+            return {"ok": True, "url": f"https://{team.lower()}.slack.com/", "team": "Team", "user": "oars",
+                    "team_id": team, "user_id": BOT_USER, "bot_id": "BBOT", "is_enterprise_install": False}
         if method == "users.info":
             user = str(args.get("user", ""))
             info = self.users.get(user) or {"id": user, "name": user.lower(), "tz": "Europe/Berlin",
