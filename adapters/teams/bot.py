@@ -14,6 +14,7 @@ from adapters.teams.delivery import Outbox, TeamsSender
 from adapters.teams.inbound import is_personal, tenant_of, to_inbound, user_of
 from adapters.teams.references import References
 from adapters.teams.render import to_activity
+from adapters.teams.uninstall import forget_installation, is_removal, remember_channel
 from bot.delivery import RateLimited
 from bot.engine import Engine
 from bot.messages import Inbound, Reply
@@ -39,6 +40,9 @@ class OarsTeamsBot(ActivityHandler):
         self.managers = managers
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if is_removal(turn_context.activity):  # uninstall means gone: never store the reference again
+            await forget_installation(self.engine.store, turn_context.activity)
+            return
         await self._remember(turn_context.activity)
         await super().on_turn(turn_context)
 
@@ -50,6 +54,7 @@ class OarsTeamsBot(ActivityHandler):
         personal_user = (user_of(activity) or None) if is_personal(activity) else None
         try:
             await self.references.save(tenant_of(activity), reference, personal_user)
+            await remember_channel(self.engine.store.redis, activity)
         except Exception:  # a lost reference only costs proactive messages; keep answering
             log.warning("could not store Teams conversation reference", exc_info=True)
 
