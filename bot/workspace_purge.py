@@ -6,7 +6,7 @@ Teams `installationUpdate` remove). What goes:
   oars:m:{<platform>:<workspace>:*}:*        every member's keys (profile, history, streak, …) and their entries in
                                             `oars:reminders`
   oars:schedule:<id> (+ `oars:schedules`)   the workspace's channel schedules, and their firing claims
-  oars:{outbox} entries, sent markers, attempts and dead letters for the workspace
+  oars:{outbox} entries, sent and drill markers, attempts and dead letters for the workspace
   oars:{outbox}:fired:<schedule or member>:<date>
   oars:thread:{<platform>:<workspace>:*}:*  channel-drill thread markers
   oars:posts:{<platform>:<workspace>}        channel posts recorded for team reports
@@ -24,7 +24,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.outbox import ATTEMPTS, DEAD_STREAM, GROUP, STREAM, fired_key_for, sent_key_for
+from bot.outbox import (
+    ATTEMPTS,
+    DEAD_STREAM,
+    GROUP,
+    REMINDER_FIRING,
+    STREAM,
+    drill_key_for,
+    fired_key_for,
+    sent_key_for,
+)
 from bot.schedules import SCHEDULE_INDEX, ScheduleStore, schedule_key
 from bot.store import CHANGES_CHANNEL, REMINDER_INDEX, _safe
 
@@ -83,7 +92,7 @@ async def _members(redis: Any, platform: str, workspace: str) -> int:
     if pids:
         await redis.srem(REMINDER_INDEX, *pids)
     for pid in pids:  # the reminder firings of these members
-        keys += await scan_keys(redis, fired_key_for(pid, "*"))
+        keys += await scan_keys(redis, fired_key_for(REMINDER_FIRING + pid, "*"))
     return await delete_keys(redis, keys) + len(pids)
 
 
@@ -129,6 +138,7 @@ async def _outbox(redis: Any, scope: Scope) -> int:
                 pipe.hdel(ATTEMPTS, *ids)
                 for entry_id in ids:
                     pipe.unlink(sent_key_for(entry_id))
+                    pipe.unlink(drill_key_for(entry_id))
             pipe.xdel(stream, *ids)
             await pipe.execute()
         removed += len(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import fallback_text, reply_blocks
 from adapters.slack.users import UserDirectory
-from adapters.slack.workspaces import WorkspaceClients, client_for_call
+from adapters.slack.workspaces import NotInstalled, WorkspaceClients, client_for_call
 from bot.delivery import RateLimited, Target
 from bot.messages import Inbound, Reply
 from bot.store import MemberRef
@@ -119,11 +120,15 @@ class SlackSender:
         self._poster = poster
         self._workspaces = workspaces
 
+    def _bound(self, workspace: str) -> contextlib.AbstractAsyncContextManager[object]:
+        """Calls inside use the workspace's token (without a registry: the poster's own client)."""
+        return self._workspaces.bound(workspace) if self._workspaces is not None else contextlib.nullcontext()
+
     async def send(self, target: Target, reply: Reply) -> str:
-        if self._poster is None or self._workspaces is None:
+        if self._poster is None:
             raise RuntimeError("Slack is not configured (SLACK_BOT_TOKEN or SLACK_CLIENT_ID is not set)")
         try:
-            async with self._workspaces.bound(target.workspace):
+            async with self._bound(target.workspace):
                 if target.channel:
                     return await self._poster.post(target.channel, reply, thread=target.thread, key=target.key)
                 if target.user:
@@ -142,8 +147,12 @@ class SlackSender:
         if self._poster is None or not target.key:
             return None
         try:
-            channel = target.channel or (await self._poster.directory.dm_channel(target.user) if target.user else "")
-            return await self._poster.find_by_key(channel, target.key) if channel else None
+            async with self._bound(target.workspace):
+                channel = target.channel or (
+                    await self._poster.directory.dm_channel(target.user) if target.user else "")
+                return await self._poster.find_by_key(channel, target.key) if channel else None
+        except NotInstalled:
+            return None
         except SlackApiError as exc:
             log.warning("could not check %s for an earlier post of %s: %s", target.channel or target.user,
                         target.key, exc.response.get("error"))

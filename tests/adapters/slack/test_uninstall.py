@@ -9,7 +9,7 @@ from typing import Any
 
 import redis as sync_redis
 
-from bot.outbox import DEAD_STREAM, STREAM, OutboxItem, enqueue, fired_key_for
+from bot.outbox import DEAD_STREAM, REMINDER_FIRING, STREAM, OutboxItem, enqueue, fired_key_for
 from bot.schedules import ScheduleStore, validate
 from bot.store import MemberRef
 from bot.team_data import posts_key
@@ -26,7 +26,7 @@ async def give_workspace_data(one: Process, team: str, n: int) -> None:
     await enqueue(redis, fired_key_for(schedule.id, "2026-03-02"),
                   OutboxItem("channel", schedule.id, "slack", team, channel=f"C{team}", due="2026-03-02T09:30:00Z"))
     member = MemberRef("slack", team, f"U{team}1")
-    await enqueue(redis, fired_key_for(member.pid, "2026-03-02"),
+    await enqueue(redis, fired_key_for(REMINDER_FIRING + member.pid, "2026-03-02"),
                   OutboxItem("reminder", member.pid, "slack", team, user=f"U{team}1", due="2026-03-02T09:00:00Z"))
     await redis.xadd(DEAD_STREAM, {"platform": "slack", "workspace": team, "kind": "channel", "key": schedule.id})
     await store.remember_thread_drill("slack", team, f"C{team}", "1700000000.1", "d1")
