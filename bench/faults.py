@@ -204,6 +204,11 @@ def dm_posts(fake: FakeSlack, user: str) -> list[str]:
             if c.method == "chat.postMessage" and c.status == 200 and c.args.get("channel") == f"D{user}"]
 
 
+def more_posts(fake: FakeSlack, user: str, seen: int) -> Callable[[], bool]:
+    """True once the member's DM has more than `seen` posts: our message was answered."""
+    return lambda: len(dm_posts(fake, user)) > seen
+
+
 def is_feedback(text: str) -> bool:
     return "/3)" in text
 
@@ -245,7 +250,7 @@ async def practise(http: aiohttp.ClientSession, server: OarsServer, fake: FakeSl
         for retry in range(6):
             seen = len(dm_posts(fake, member.user))
             await deliver(http, server, traffic, member.user, "drill reflection", opaque(f"{member.user}-d{k}-{retry}"),
-                          lambda seen=seen: len(dm_posts(fake, member.user)) > seen, patience)
+                          more_posts(fake, member.user, seen), patience)
             new = dm_posts(fake, member.user)[seen:]
             if new and not any(e in new[0] for e in ERRORS):
                 break
@@ -255,7 +260,7 @@ async def practise(http: aiohttp.ClientSession, server: OarsServer, fake: FakeSl
             member.answers.append(answer)
             seen = len(dm_posts(fake, member.user))
             await deliver(http, server, traffic, member.user, ANSWER, answer.msg_id,
-                          lambda seen=seen: len(dm_posts(fake, member.user)) > seen, patience)
+                          more_posts(fake, member.user, seen), patience)
             new = dm_posts(fake, member.user)[seen:]
             answer.reply = new[0] if new else ""
             if answer.reply and not any(e in answer.reply for e in ERRORS):
@@ -434,9 +439,12 @@ async def run(quick: bool) -> list[Row]:
                     msg_id = opaque(f"{gone}-{text}")
                     seen = len(dm_posts(fake, gone))
                     await deliver(http, server, traffic, gone, text, msg_id,
-                                  lambda seen=seen: len(dm_posts(fake, gone)) > seen, 20.0)
+                                  more_posts(fake, gone, seen), 20.0)
                 row = Row("forget me", traffic.requests, traffic.slow, keys_left=await keys_naming(redis, gone))
                 rows.append(row)
+            if not quick:  # waits for a real minute boundary and a one-minute reclaim: `make faults` only
+                server.stop()
+                rows.append(await two_clocks(workdir, store.port, fake, redis))
         finally:
             server.stop()
             await redis.aclose()
@@ -444,6 +452,68 @@ async def run(quick: bool) -> list[Row]:
             store.kill()
             await fake.stop()
     return rows
+
+
+def spawn_clock(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "clock"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+async def two_clocks(workdir: Path, redis_port: int, fake: FakeSlack, redis: aioredis.Redis) -> Row:
+    """Two `oars clock` processes; the one posting a scheduled drill is killed -9 mid-send (Slack has the
+    post, the sender never hears back). The survivor reclaims the entry a minute later and must find the
+    post (message metadata) instead of posting it again."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.schedules import ScheduleStore, validate
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "OARS_"))}
+    env.update({"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "OARS_DATA_DIR": str(workdir),
+                "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+                "OARS_SEMANTIC": "0", "OARS_LEASE_SECONDS": "5"})
+    clocks = [spawn_clock(env) for _ in range(2)]
+    row = Row("two clocks, sender killed", notes="")
+    try:
+        await asyncio.sleep(3.0)
+        now = datetime.now(UTC)
+        due = (now + timedelta(minutes=1 if now.second < 40 else 2)).replace(second=0, microsecond=0)
+        await ScheduleStore(redis).add("slack", TEAM, "CFAULTS", validate(f"{due:%H:%M}", "UTC", "daily"))
+        fake.slow_once("chat.postMessage", 25.0)
+
+        def posts() -> list[Any]:
+            return [c for c in fake.calls if c.method == "chat.postMessage" and c.args.get("channel") == "CFAULTS"]
+
+        for _ in range(3000):  # up to two and a half minutes
+            if posts():
+                break
+            await asyncio.sleep(0.05)
+        if not posts():
+            row.lost, row.notes = 1, "the scheduled drill was never posted"
+            return row
+        pending = await redis.xpending_range("oars:{outbox}", "oars-senders", min="-", max="+", count=10)
+        sender = int(str(pending[0]["consumer"]).split("-")[-2]) if pending else 0
+        victim = next((c for c in clocks if c.pid == sender), None)
+        if victim is not None:
+            victim.kill()
+            victim.wait()
+        started = time.monotonic()
+        while time.monotonic() - started < 150:
+            if not await redis.xpending_range("oars:{outbox}", "oars-senders", min="-", max="+", count=10):
+                break
+            await asyncio.sleep(0.5)
+        count = len(posts())
+        row.requests, row.doubled, row.lost = count, max(0, count - 1), int(count == 0)
+        row.notes = (f"killed the sending clock (pid {sender})" if victim else "sender not found") + \
+            f"; entry settled {time.monotonic() - started:.0f}s after the kill"
+        return row
+    finally:
+        for clock in clocks:
+            if clock.poll() is None:
+                clock.send_signal(signal.SIGTERM)
+                try:
+                    clock.wait(20)
+                except subprocess.TimeoutExpired:
+                    clock.kill()
 
 
 def table(rows: list[Row]) -> str:

@@ -127,7 +127,7 @@ class SlackHandlers:
         text = str(event.get("text") or "")
         if event.get("channel_type") == "im":
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            await self._settled(msg, self._answer_dm(msg, event.get("thread_ts"), ts))
+            replied = await self._settled(msg, self._answer_dm(msg, event.get("thread_ts"), ts))
         else:
             thread = event.get("thread_ts")
             if context.bot_user_id and f"<@{context.bot_user_id}" in text:
@@ -138,8 +138,9 @@ class SlackHandlers:
                 return
             msg = await self.inbound(team, channel, user, text, event_message_id(event),
                                      is_direct=False, thread=str(thread))
-            await self._settled(msg, self._answer_channel(msg, ts))
-        await self._mark_handled(body)
+            replied = await self._settled(msg, self._answer_channel(msg, ts))
+        if replied:
+            await self._mark_handled(body)
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
         """`@OARS drill` in a channel: answered in a thread, private replies only to the asker."""
@@ -151,42 +152,52 @@ class SlackHandlers:
         thread = event.get("thread_ts")
         if channel.startswith("D"):
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            await self._settled(msg, self._answer_dm(msg, thread, ts))
+            replied = await self._settled(msg, self._answer_dm(msg, thread, ts))
         else:
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=False,
                                      thread=str(thread) if thread else None)
-            await self._settled(msg, self._answer_channel(msg, ts))
-        await self._mark_handled(body)
+            replied = await self._settled(msg, self._answer_channel(msg, ts))
+        if replied:
+            await self._mark_handled(body)
 
     async def on_other_event(self, event: dict[str, Any]) -> None:
         log.debug("slack event %s ignored", event.get("type"))
 
     # --- rendering -------------------------------------------------------------------------------
-    async def _settled(self, msg: Inbound, sending: Awaitable[None]) -> None:
-        """Tell the engine whether its replies reached Slack: after a failure a redelivery replays them."""
+    async def _settled(self, msg: Inbound, sending: Awaitable[bool]) -> bool:
+        """Tell the engine whether its replies reached Slack: after a failure a redelivery replays them.
+
+        True when this delivery was answered. A silent one (its message is still being handled elsewhere)
+        must not mark the event handled: if that handler dies, Slack's next retry has to get through."""
         try:
-            await sending
+            replied = await sending
         except Exception:
             await self.engine.release(msg)
             raise
-        await self.engine.delivered(msg)
+        if replied:
+            await self.engine.delivered(msg)
+        return replied
 
-    async def _answer_dm(self, msg: Inbound, thread: Any, ts: str) -> None:
-        for reply in await self.engine.handle(msg):
+    async def _answer_dm(self, msg: Inbound, thread: Any, ts: str) -> bool:
+        answer = await self.engine.handle(msg)
+        for reply in answer:
             await post_in_dm(self.poster, self.engine, msg, reply, thread=str(thread) if thread else None)
             if reply.react:
                 self.poster.react_later(msg.channel, ts, reply.react)
+        return bool(answer)
 
-    async def _answer_channel(self, msg: Inbound, ts: str) -> None:
+    async def _answer_channel(self, msg: Inbound, ts: str) -> bool:
         """Private replies go to the member alone (ephemeral in the thread, or a DM); others in thread."""
         thread = msg.thread or ts
-        for reply in await self.engine.handle(msg):
+        answer = await self.engine.handle(msg)
+        for reply in answer:
             if reply.private:
                 await self._private(msg, reply, thread)
             else:
                 await self.poster.post(msg.channel, reply, thread=thread)
             if reply.react:
                 self.poster.react_later(msg.channel, ts, reply.react)
+        return bool(answer)
 
     async def _private(self, msg: Inbound, reply: Reply, thread: str) -> None:
         if self.feedback_mode == "dm":

@@ -283,3 +283,21 @@ async def test_the_reaction_does_not_hold_up_the_reply(slack_env: SlackEnv) -> N
     assert asyncio.get_running_loop().time() - started < 1.5
     assert not slack_env.fake.calls_to("reactions.add")  # still on its way
     assert (await slack_env.fake.wait_for("reactions.add", within=5))[0].args["name"]
+
+
+async def test_a_retry_silenced_while_another_process_holds_the_message_still_gets_through_later(
+        slack_env: SlackEnv) -> None:
+    """#12: a delivery that found the message claimed elsewhere must not mark the event handled; if that
+    holder dies, Slack's next retry is answered."""
+    member = MemberRef("slack", TEAM, "U1")
+    store = slack_env.engine.store
+    assert await store.claim_delivery(member, "m-held", "another-process")
+    event = dm_event("streak", "300.1", msg_id="m-held")
+    await slack_env.event(event, event_id="EvHeld")
+    await asyncio.sleep(0.3)
+    assert not slack_env.fake.calls_to("chat.postMessage")
+    assert not await store.redis.exists(f"oars:slack:event:{TEAM}:EvHeld")
+    await store.settle_delivery(member, "m-held", "another-process", "drop")  # the holder died
+    await slack_env.event(event, event_id="EvHeld", headers={"X-Slack-Retry-Num": "1"})
+    [posted] = await slack_env.fake.wait_for("chat.postMessage")
+    assert "streak" in posted.args["text"].lower()
