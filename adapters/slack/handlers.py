@@ -6,11 +6,13 @@ stable message id, then posts each `Reply` where Slack expects it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable
 from typing import Any
 
+from redis.exceptions import RedisError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
@@ -25,6 +27,7 @@ from bot.messages import Inbound, Reply
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _ALLOWED_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
+RETRY_CHECK_SECONDS = 0.5
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*")
 
 
@@ -62,14 +65,19 @@ class SlackHandlers:
     async def _skip_handled_retries(self, body: dict[str, Any], req: Any, next: Any) -> Any:
         """A redelivery (X-Slack-Retry-Num) of an event we already handled gets a bare 200.
 
-        The engine dedupes by message id anyway; this only saves work. Runs after Bolt's signature
-        check, so an unsigned "retry" still gets 401.
+        The engine dedupes by message id anyway; this only saves work, so it gives up after half a second.
+        Runs after Bolt's signature check, so an unsigned "retry" still gets 401.
         """
         from slack_bolt.response import BoltResponse
 
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and req.headers.get("x-slack-retry-num"):
-            if await self.engine.store.redis.exists(self._event_key(body)):
+            try:  # this runs before the ack: a slow or absent Redis must not hold it past Slack's 3 s
+                handled = await asyncio.wait_for(self.engine.store.redis.exists(self._event_key(body)),
+                                                 RETRY_CHECK_SECONDS)
+            except (TimeoutError, RedisError, OSError):
+                handled = False  # let it through: the engine's own claim still answers it once
+            if handled:
                 log.info("slack retry of handled event %s skipped", event_id)
                 return BoltResponse(status=200, body="")
         return await next()

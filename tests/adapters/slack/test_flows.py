@@ -301,3 +301,14 @@ async def test_a_retry_silenced_while_another_process_holds_the_message_still_ge
     await slack_env.event(event, event_id="EvHeld", headers={"X-Slack-Retry-Num": "1"})
     [posted] = await slack_env.fake.wait_for("chat.postMessage")
     assert "streak" in posted.args["text"].lower()
+
+
+async def test_a_retry_is_acked_in_time_while_redis_is_stalled(slack_env: SlackEnv) -> None:
+    """#12: the 'already handled?' lookup runs before the ack; a stalled Redis must not hold the ack."""
+    redis = slack_env.engine.store.redis
+    await redis.execute_command("CLIENT", "PAUSE", "2500", "ALL")
+    status, _, elapsed = await slack_env.event(dm_event("streak", "301.1", msg_id="m-stalled"), event_id="EvSt",
+                                               headers={"X-Slack-Retry-Num": "1"})
+    assert status == 200 and elapsed < 2.0
+    [posted] = await slack_env.fake.wait_for("chat.postMessage", within=10)  # answered once Redis is back
+    assert "streak" in posted.args["text"].lower()
