@@ -54,8 +54,10 @@ class SettingsCommands:
             if not profile.reminder:
                 return Reply("Nothing to resume: you have no daily reminder set. "
                              "Set one with `settings reminder 08:45` (your time).")
-            return Reply(f"Reminders are back on: your next drill comes at {profile.reminder} "
-                         f"({profile.tz or self.default_tz}).{self._console_note(member)}")
+            when = f"{profile.reminder} ({profile.tz or self.default_tz})"
+            if member.platform == "console":
+                return Reply(f"Reminders are back on for {when}.{self._console_note(member)}")
+            return Reply(f"Reminders are back on: your next drill comes at {when}.")
         words = args.split()
         if not words:
             return await self._show(member)
@@ -104,12 +106,14 @@ class SettingsCommands:
         await self.store.set_reminder(member, hhmm)
         profile = await self.store.profile(member)
         zone = profile.tz or self.default_tz
-        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.{self._console_note(member)}")
+        if member.platform == "console":
+            return Reply(f"Daily reminder saved for {hhmm} ({zone}).{self._console_note(member)}")
+        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.")
 
     @staticmethod
     def _console_note(member: MemberRef) -> str:
         """The console only answers what is typed: a reminder can't pop up in a terminal."""
         if member.platform != "console":
             return ""
-        return ("\nNote: reminders are delivered in Slack and Teams. The console only answers while you type, "
-                "so here nothing arrives by itself; type `drill` when you sit down to practise.")
+        return (" Reminders are delivered in Slack and Teams: the console only answers while you type, so nothing "
+                "arrives here by itself. Type `drill` when you sit down to practise.")
