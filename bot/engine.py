@@ -188,8 +188,11 @@ class Engine:
         if msg.thread and not msg.is_direct:
             drill_id = await self.store.thread_drill(msg.platform, msg.workspace, msg.channel, msg.thread)
             drill = self.catalogue.drill(drill_id) if drill_id else None
-            if drill is not None and text and classify(text, True).kind == "answer":
+            said = classify(text, True).kind if drill is not None and text else ""
+            if said == "answer" and drill is not None:
                 return await self._answer(member, msg, drill, text, from_thread=True)
+            if said == "small_talk":  # "thanks" under a team drill: no reply to clutter the thread
+                return []
         open_drill = turn.open_drill
         intent = classify(text, has_open_drill=open_drill is not None)
         if intent.kind == "command" and intent.command is not None:

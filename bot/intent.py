@@ -85,6 +85,8 @@ def classify(text: str, has_open_drill: bool) -> Intent:
         if not has_open_drill and strict.name == "drill" and first in _WEAK and not _drill_request(strict.args):
             return Intent("answer")  # "Next time I'll…" with nothing open: let the engine say it's lost
         return Intent("command", _tidy(strict))
+    if name is not None and not rest:  # "hint?", "streak??", "skip…": a bare command word with punctuation
+        return Intent("command", Command(name))
     if name is None or not has_open_drill:
         return Intent("answer")
     raw_rest = text.strip().split(None, 1)[1] if len(text.split()) > 1 else ""

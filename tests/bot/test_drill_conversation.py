@@ -139,3 +139,12 @@ async def test_a_tip_nobody_wrote_says_so_and_offers_skills(engine: Engine) -> N
         assert any(c.value.startswith("drill:") for c in reply.choices)
     [drill] = await engine.handle(msg(action=reply.choices[0].value))
     assert drill.drill is not None
+
+
+async def test_small_talk_under_a_team_drill_is_left_alone(engine: Engine, store: Store) -> None:
+    _, drill = await engine.channel_drill(["simple_reflections"])
+    await engine.remember_channel_post("console", "local", "C1", "t1", drill.id)
+    assert await engine.handle(msg("thanks!", user="U9", channel="C1", thread="t1", is_direct=False)) == []
+    [feedback] = await engine.handle(msg("You're juggling a lot.", user="U9", channel="C1", thread="t1",
+                                         is_direct=False))
+    assert feedback.feedback is not None

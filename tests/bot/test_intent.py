@@ -24,6 +24,8 @@ from exercises.practice import ONE_CLICK
         ("Another drill", Command("drill")),
         ("next one", Command("drill")),
         ("streak", Command("streak")),
+        ("hint?", Command("hint")),
+        ("progress??", Command("progress")),
     ],
 )
 def test_commands_during_a_drill_are_commands(text: str, command: Command) -> None:
