@@ -45,6 +45,9 @@ def render_text(reply: Reply, ansi: bool = False) -> str:
     lines = ["  │ " + line[2:] if line.startswith("> ") else line for line in text.split("\n")]
     if reply.choices and not (reply.drill and reply.drill.one_click):
         lines.append("  [" + "]  [".join(c.label for c in reply.choices) + "]  (type one)")
+    if reply.chart is not None:
+        lines.append("(The chart is a picture: `oars report --platform console --workspace local --png FILE` "
+                     "writes it.)")
     return "\n".join(lines)
 
 

@@ -91,7 +91,7 @@ async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str],
                 for s in schedules:
                     state = "paused" if s.paused else "active"
                     stdout.write(f"{s.id}  {s.platform}:{s.workspace}:{s.channel}  {s.at} {s.tz}  {s.days}  "
-                                 f"{s.skill or 'any'}  {state}\n")
+                                 f"{'digest' if s.kind == 'digest' else s.skill or 'any'}  {state}\n")
             return 0
         gone = next((s for s in await store.all() if s.id == opts.id), None)
         if await store.remove(opts.id):

@@ -25,9 +25,12 @@ ALIASES: dict[str, str] = {
     "forget": "forget",
     "schedule": "schedule", "schedules": "schedule",
     "skip": "skip", "hint": "hint",
+    "report": "report", "reports": "report",
+    "opt": "opt",
 }
 _PREFIX = re.compile(r"^\s*(/oars|oars:?|!)\s*", re.IGNORECASE)
-_SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", "weekly"}
+_SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", "weekly", "digest"}
+_OPT = re.compile(r"^(out|in)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,5 +99,7 @@ def parse(text: str, has_open_drill: bool) -> Command | None:
     if name == "schedule" and rest.split()[0].lower() in _SCHEDULE_WORDS:
         return Command(name, rest)
     if name == "forget" and rest.lower().rstrip(".!") == "me":
+        return Command(name, rest)
+    if name == "opt" and _OPT.match(rest):
         return Command(name, rest)
     return None

@@ -24,6 +24,7 @@ from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
 from bot.intent import classify
 from bot.messages import Inbound, Reply, replies_from_json, replies_to_json
+from bot.report_commands import ReportCommands
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
 from bot.standing import Overview, Standing
@@ -89,6 +90,7 @@ class Engine:
         self.roleplay = RoleplayFlow(store, self.clock, self.rng)
         self.team = TeamData(store, default_tz)  # what team reports read (bot.team_data)
         self.standing = Standing(store, self.clock, self.catalogue, default_tz)
+        self.reports = ReportCommands(self.team, self.clock)
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
@@ -299,6 +301,10 @@ class Engine:
             if self.schedules is None:
                 return [Reply("Channel scheduling isn't switched on in this installation.", private=True)]
             return await self.schedules.handle(msg, args)
+        if name == "report":
+            return await self.reports.report(msg)
+        if name == "opt":
+            return [await self.reports.opt(member, args)]
         return [await self.settings.handle(member, name, args)]
 
     async def _action(self, member: MemberRef, msg: Inbound) -> list[Reply]:

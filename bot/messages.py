@@ -6,6 +6,7 @@ back (text, choices as buttons, structured parts as cards or blocks).
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -93,6 +94,24 @@ class ProgressPart:
 
 
 @dataclass(frozen=True)
+class ChartPart:
+    """A picture that goes with a reply (the team report chart): PNG bytes as base64, with a text alternative."""
+
+    png_base64: str
+    alt: str
+    filename: str = "chart.png"
+    title: str = ""
+
+    @property
+    def png(self) -> bytes:
+        return base64.b64decode(self.png_base64)
+
+    @classmethod
+    def of(cls, png: bytes, alt: str, filename: str, title: str = "") -> ChartPart:
+        return cls(base64.b64encode(png).decode("ascii"), alt, filename, title)
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message back to the person. `text` is plain text (Markdown-light: *bold*, _italic_, lists).
 
@@ -109,6 +128,7 @@ class Reply:
     private: bool = False  # show only to the asker (Slack ephemeral) when in a channel
     react: str | None = None  # a reaction the adapter may add to the user's message (e.g. "white_check_mark")
     extra: dict[str, Any] = field(default_factory=dict)
+    chart: ChartPart | None = None  # adapters upload (Slack), embed (Teams) or mention (console) it
 
     def as_json(self) -> dict[str, Any]:
         """The console `--json` line shape (a contract: see the foundation issue). Role-play replies add
@@ -147,5 +167,6 @@ def replies_from_json(raw: str) -> list[Reply]:
             private=bool(item.get("private")),
             react=item.get("react"),
             extra=dict(item.get("extra") or {}),
+            chart=ChartPart(**item["chart"]) if item.get("chart") else None,
         ))
     return out

@@ -27,6 +27,7 @@ from bot.engine import Engine
 from bot.messages import Reply
 from bot.store import MemberRef
 from bot.tasks import raise_if_cancelling
+from bot.team_data import Scope
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ return false
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One due drill: a channel post (`kind` 'channel') or a member's DM reminder ('reminder')."""
+    """One due post: a channel drill (`kind` 'channel'), a member's DM reminder ('reminder') or a manager's
+    weekly report ('digest', `user` the manager, `channel` the channel reported on or '' for the workspace)."""
 
     kind: str
     key: str  # schedule id, or the member pid for reminders
@@ -296,6 +298,8 @@ class Outbox:
             member = MemberRef.from_pid(item.key)
             channel = item.channel or (await self.engine.store.profile(member)).dm_channel
             return Target(item.platform, item.workspace, channel or "", user=member.user)
+        if item.kind == "digest":  # `channel` is the channel reported on ('' = workspace): sent to the manager's DM
+            return Target(item.platform, item.workspace, "", user=item.user)
         return Target(item.platform, item.workspace, item.channel)
 
     async def _build(self, item: OutboxItem) -> tuple[Target, Reply, str] | None:
@@ -304,6 +308,9 @@ class Outbox:
             if reply is None:
                 return None
             return await self._target(item), reply, ""
+        if item.kind == "digest":
+            return await self._target(item), await self.engine.reports.reply(
+                Scope(item.platform, item.workspace, item.channel), digest=True), ""
         reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())
         return await self._target(item), reply, drill.id
 

@@ -40,6 +40,7 @@ HELP = (
     "• `settings`, `settings tz Europe/Berlin`, `settings reminder 08:45` (or `off`)\n"
     "• `pause` / `resume` daily reminders\n"
     "• `schedule …` channel drills (managers), `schedule help` for details\n"
+    "• `report` how the team practises, totals only (managers); `opt out of reports` / `opt in` for yourself\n"
     "• `forget me` delete everything OARS stores about you"
 )
 

@@ -44,8 +44,10 @@ def report_text(report: TeamReport, scope: str, digest: bool = False) -> str:
         for skill, figure in rated:
             lines.append(f"• {SKILL_TITLES.get(skill, skill)}: {_pct(figure.mastery)} ({_pct(figure.previous)})")
     if report.roleplay:
-        rq, open_share = report.roleplay.get("reflection_to_question"), report.roleplay.get("open_questions")
-        lines.append(f"Role-plays: reflections per question {rq}, open questions {open_share}")
+        people, rq, open_share = (report.roleplay.get(k) for k in ("members", "rq_ratio", "pct_open"))
+        share = HELD if open_share is None else f"{open_share}%"
+        lines.append(f"Role-plays: {HELD if people is None else people} members · reflections per question "
+                     f"{HELD if rq is None else rq} · open questions {share}")
     if report.tip_topics:
         lines.append("Most asked tip topics: " + ", ".join(SKILL_TITLES.get(t, t) for t in report.tip_topics))
     lines.append(f"Suggested focus: {report.focus}")

@@ -342,5 +342,11 @@ class Scheduler:
         schedule = await self.schedules.get(key)
         if schedule is None or schedule.paused:
             return None
+        if schedule.kind == "digest":  # the weekly report, to the manager who turned it on (if still known)
+            if not schedule.created_by:
+                return None
+            return OutboxItem("digest", schedule.id, schedule.platform, schedule.workspace, schedule.channel,
+                              schedule.created_by, "", due.isoformat(), local_date(due, schedule.tz).isoformat()), \
+                schedule.tz
         return OutboxItem("channel", schedule.id, schedule.platform, schedule.workspace, schedule.channel, "",
                           schedule.skill, due.isoformat(), local_date(due, schedule.tz).isoformat()), schedule.tz

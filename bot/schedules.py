@@ -43,9 +43,15 @@ HELP = (
     "• add days and a skill: `schedule daily 09:30 Europe/Berlin mon,wed,fri reflections`; "
     "days can be `mon-fri`, `mon,wed`, `weekdays`, `weekends` or `daily` (every day)\n"
     "• without a time zone I use yours (`settings tz …`)\n"
+    "• `schedule digest mon 09:00 Europe/Berlin` sends you a weekly team report (about this channel, or the "
+    "workspace when typed in our direct chat)\n"
     "• `schedule list`, `schedule pause ID`, `schedule resume ID`, `schedule remove ID` (your own schedules, "
     "or any schedule of the channel you type in)"
 )
+
+
+DIGEST_USAGE = ("For a weekly team report, type `schedule digest mon 09:00` (one weekday and a time, optionally a "
+                "time zone such as `Europe/Berlin`).")
 
 
 def schedule_key(schedule_id: str) -> str:
@@ -65,6 +71,7 @@ class Schedule:
     paused: bool = False
     created_by: str = ""
     created_at: str = ""
+    kind: str = "drill"  # "drill": a channel drill; "digest": the weekly report, sent to `created_by`
 
     @property
     def at_time(self) -> time:
@@ -83,13 +90,16 @@ class Schedule:
             id=raw["id"], platform=raw["platform"], workspace=raw["workspace"], channel=raw["channel"],
             at=raw["at"], tz=raw["tz"], days=raw["days"], skill=raw.get("skill", ""),
             paused=raw.get("paused") == "1", created_by=raw.get("created_by", ""),
-            created_at=raw.get("created_at", ""),
+            created_at=raw.get("created_at", ""), kind=raw.get("kind") or "drill",
         )
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def describe(self) -> str:
+        if self.kind == "digest":
+            state = " (paused)" if self.paused else ""
+            return f"`{self.id}` weekly digest {self.days} {self.at} {self.tz}{state}"
         skill = SKILL_TITLES.get(self.skill, self.skill) if self.skill else "any skill"
         state = " (paused)" if self.paused else ""
         return f"`{self.id}` {self.at} {self.tz}, {self.days}, {skill}{state}"
@@ -124,13 +134,13 @@ class ScheduleStore:
         await self.redis.publish(CHANGES_CHANNEL, "schedules")
 
     async def add(self, platform: str, workspace: str, channel: str, spec: ScheduleSpec,
-                  created_by: str = "") -> Schedule:
+                  created_by: str = "", kind: str = "drill") -> Schedule:
         while True:
             schedule_id = secrets.token_hex(3)
             if await self.redis.sadd(SCHEDULE_INDEX, schedule_id):
                 break
         schedule = Schedule(schedule_id, platform, workspace, channel, spec.at, spec.tz, spec.days, spec.skill,
-                            False, created_by, self.clock.now().isoformat())
+                            False, created_by, self.clock.now().isoformat(), kind)
         await self.redis.hset(schedule_key(schedule_id), mapping=schedule.to_fields())
         await self.announce()
         return schedule
@@ -159,12 +169,16 @@ class ScheduleStore:
         return bool(removed)
 
     async def forget_creator(self, member: MemberRef) -> int:
-        """`forget me`: schedules stay (they belong to the channel) but no longer name who made them."""
+        """`forget me`: schedules stay (they belong to the channel) but no longer name who made them; the
+        member's weekly digests (sent to them alone) are removed."""
         anonymised = 0
         for schedule in await self.all():
             if (schedule.platform, schedule.workspace, schedule.created_by) == (
                     member.platform, member.workspace, member.user):
-                await self.redis.hset(schedule_key(schedule.id), "created_by", "")
+                if schedule.kind == "digest":
+                    await self.remove(schedule.id)
+                else:
+                    await self.redis.hset(schedule_key(schedule.id), "created_by", "")
                 anonymised += 1
         return anonymised
 
@@ -195,6 +209,8 @@ class ScheduleService:
             return [await self._list(msg)]
         if verb in {"remove", "delete", "rm", "pause", "resume"}:
             return [await self._change(msg, verb, rest)]
+        if verb == "digest":
+            return [await self._digest(msg, rest)]
         if verb == "help":
             return [Reply(HELP, private=True)]
         return [Reply(f"I don't know `schedule {quote_user_text(verb, 20)}`.\n{HELP}", private=True)]
@@ -219,6 +235,31 @@ class ScheduleService:
             f"Scheduled {schedule.describe()}. First drill: {first.astimezone(ZoneInfo(schedule.tz)):%a %d %b %H:%M} "
             f"({schedule.tz}). `schedule remove {schedule.id}` stops it."
         )
+
+    async def _digest(self, msg: Inbound, words: list[str]) -> Reply:
+        """`schedule digest mon 09:00 [zone]`: a weekly report to the manager who asked, once per week."""
+        if msg.platform not in PLATFORMS:
+            return Reply("Weekly digests arrive in Slack or Teams; here, `oars report` prints the same report.",
+                         private=True)
+        times = [w for w in words if ":" in w and "/" not in w]
+        if len(times) != 1 or len(words) > 3:
+            return Reply(DIGEST_USAGE, private=True)
+        rest = [w for w in words if w != times[0]]
+        try:
+            spec = await self._parse(msg, [times[0], *rest], need_days=True)
+            if len(parse_days(spec.days)) != 1:
+                raise ScheduleError("A digest is weekly: give one weekday, like `mon`.")
+            if spec.skill:
+                raise ScheduleError("A digest covers every skill, so leave the skill out.")
+        except ScheduleError as problem:
+            return Reply(f"{problem} Nothing was scheduled.\n{DIGEST_USAGE}", private=True)
+        channel = "" if msg.is_direct else msg.channel
+        schedule = await self.schedules.add(msg.platform, msg.workspace, channel, spec, msg.user, kind="digest")
+        first = next_fire(self.clock.now(), schedule.at_time, schedule.tz, schedule.day_numbers)
+        about = "this channel's team" if channel else "the whole workspace"
+        return Reply(f"Weekly digest on: {schedule.describe()}, about {about}, sent to you privately. First one: "
+                     f"{first.astimezone(ZoneInfo(schedule.tz)):%a %d %b %H:%M} ({schedule.tz}). "
+                     f"`schedule remove {schedule.id}` stops it.", private=True)
 
     async def _parse(self, msg: Inbound, words: list[str], need_days: bool) -> ScheduleSpec:
         at, tokens = words[0], words[1:]

@@ -5,6 +5,7 @@ removes a member from every future report without a separate clean-up:
   oars:m:{pid}:history   the answer records the engine writes anyway (drill, skill, score, time)
   oars:m:{pid}:tips      list   "epoch|topic skill" of each `tip <situation>`, newest first, capped
   oars:m:{pid}:profile   field `reports` = "out" while the member has opted out of reports
+  oars:m:{pid}:roleplays the role-play summaries bot.roleplay keeps (question and reflection counts)
 Channel posts carry no personal data:
   oars:posts:{platform:workspace}   zset  "channel|thread|drill id" -> epoch posted (kept 120 days)
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from exercises.team_report import (
     Answer,
     ChannelPost,
     MemberActivity,
+    RoleplayRun,
     TeamReport,
     build_report,
     channel_team,
@@ -49,6 +51,21 @@ class Scope:
     platform: str
     workspace: str
     channel: str = ""
+
+
+def _roleplays(rows: Sequence[str]) -> list[RoleplayRun]:
+    """The counts team figures need from each finished role-play (`oars:m:{pid}:roleplays`, bot.roleplay)."""
+    runs = []
+    for row in rows:
+        try:
+            data = json.loads(row)
+            opened, closed = int(data["open_questions"]), int(data["closed_questions"])
+            runs.append(RoleplayRun(datetime.fromisoformat(str(data["at"])),
+                                    int(data["simple_reflections"]) + int(data["complex_reflections"]),
+                                    opened + closed, opened))
+        except (ValueError, KeyError, TypeError):
+            log.debug("unreadable role-play summary skipped")
+    return runs
 
 
 class TeamData:
@@ -84,12 +101,13 @@ class TeamData:
 
     # --- reads -----------------------------------------------------------------------------------
     async def member_refs(self, platform: str, workspace: str) -> list[MemberRef]:
-        """Every member who ever talked to OARS in this workspace (one SCAN over profile keys)."""
+        """Every member who has practised in this workspace (one SCAN over answer histories): asking for a
+        report or only saying hello does not put someone on the team."""
         prefix = MemberRef(platform, workspace, "").pid
-        pattern = f"oars:m:{{{prefix}*}}:profile"
+        pattern = f"oars:m:{{{prefix}*}}:history"
         found = []
         async for key in self.redis.scan_iter(match=pattern, count=1000):
-            pid = str(key)[len("oars:m:{"):-len("}:profile")]
+            pid = str(key)[len("oars:m:{"):-len("}:history")]
             found.append(MemberRef.from_pid(pid))
         return sorted(found, key=lambda m: m.pid)
 
@@ -105,12 +123,14 @@ class TeamData:
                     pipe.lrange(self.store.key(member, "history"), 0, -1)
                     pipe.hgetall(self.store.key(member, "streak"))
                     pipe.lrange(self.store.key(member, "tips"), 0, -1)
+                    pipe.lrange(self.store.key(member, "roleplays"), 0, -1)
                 rows = await pipe.execute()
             for index, member in enumerate(chunk):
-                (tz, opted), history, streak, tips = rows[4 * index:4 * index + 4]
+                (tz, opted), history, streak, tips, roleplays = rows[5 * index:5 * index + 5]
                 if opted == "out":
                     continue
-                out.append(self._member(member, tz or self.default_tz, history, streak, tips, now))
+                activity = self._member(member, tz or self.default_tz, history, streak, tips, now)
+                out.append(replace(activity, roleplays=tuple(_roleplays(roleplays))))
         return out
 
     def _member(self, member: MemberRef, tz: str, history: Sequence[str], streak_fields: dict[str, str],

@@ -44,13 +44,24 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class RoleplayRun:
+    """The counts of one finished role-play that the team figures need."""
+
+    at: datetime
+    reflections: int
+    questions: int
+    open_questions: int
+
+
+@dataclass(frozen=True)
 class MemberActivity:
-    """One member as the report sees them: an opaque key, answers, current streak and tip topics asked."""
+    """One member as the report sees them: an opaque key, answers, current streak, tip topics, role-plays."""
 
     key: str
     answers: tuple[Answer, ...] = ()
     streak: int = 0
     tips: tuple[tuple[datetime, str], ...] = ()  # (when, topic skill) of each `tip <situation>`
+    roleplays: tuple[RoleplayRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +227,30 @@ def top_topics(members: Sequence[MemberActivity], window: Window, withheld: list
     return tuple(sorted(kept, key=lambda t: (-asks[t], t))[:TOP_TOPICS])
 
 
+def roleplay_figures(members: Sequence[MemberActivity], window: Window, team: int,
+                     withheld: list[str]) -> dict[str, object] | None:
+    """Role-plays this week: how many members did one, their mean R:Q (reflections per question) and mean %
+    open questions (each member's role-plays pooled first). None when nobody did a role-play this week."""
+    rq: list[float] = []
+    open_share: list[float] = []
+    for member in members:
+        runs = [run for run in member.roleplays if window.holds(run.at)]
+        if not runs:
+            continue
+        reflections, questions = sum(r.reflections for r in runs), sum(r.questions for r in runs)
+        rq.append(reflections / max(questions, 1))
+        if questions:
+            open_share.append(100 * sum(r.open_questions for r in runs) / questions)
+    if not rq:
+        return None
+    return {
+        "members": shown(len(rq), team, "roleplay.members", withheld),
+        "rq_ratio": shown(round(sum(rq) / len(rq), 2), len(rq), "roleplay.rq_ratio", withheld),
+        "pct_open": shown(round(sum(open_share) / len(open_share), 1) if open_share else 0.0, len(open_share),
+                          "roleplay.pct_open", withheld),
+    }
+
+
 def suggest_focus(skills: Mapping[str, SkillFigure], weeks: Sequence[WeekFigure]) -> str:
     """One sentence of suggested focus, from shown figures only."""
     rated = {s: f for s, f in skills.items() if f.mastery is not None}
@@ -242,7 +277,7 @@ def suggest_focus(skills: Mapping[str, SkillFigure], weeks: Sequence[WeekFigure]
 
 
 def build_report(members: Sequence[MemberActivity], now: datetime, weeks: int = 4,
-                 posts: Sequence[ChannelPost] = (), roleplay: Mapping[str, object] | None = None) -> TeamReport:
+                 posts: Sequence[ChannelPost] = ()) -> TeamReport:
     """The whole report for a team (already scoped, opted-out members left out) as of `now`.
 
     `weeks` sets the participation series (at least one week); mastery always compares the last two weeks.
@@ -275,6 +310,7 @@ def build_report(members: Sequence[MemberActivity], now: datetime, weeks: int = 
     if share is not None:
         share = shown(share, team, "channel_drills.answered_share", withheld)
     topics = top_topics(members, this, withheld)
+    roleplay = roleplay_figures(members, this, team, withheld)
     week = series[-1]
     return TeamReport(
         start=this.start, end=this.end, members=team if team >= MIN_GROUP else None,

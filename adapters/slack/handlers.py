@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _ALLOWED_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 RETRY_CHECK_SECONDS = 0.5
+SENT_TO_DM = "Sent to your direct messages with OARS (Slack shows pictures privately only there)."
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*")
 
 
@@ -121,6 +122,9 @@ class SlackHandlers:
         for reply in await self.engine.handle(msg):
             if is_direct:
                 await post_in_dm(self.poster, self.engine, msg, reply)
+            elif reply.chart is not None:  # a picture can't be ephemeral: it goes to the asker's DM
+                await self.poster.dm(user, reply)
+                await respond(response_type="ephemeral", replace_original=False, text=SENT_TO_DM)
             else:
                 await respond(response_type="ephemeral", replace_original=False, **message_payload(reply))
         await self.engine.delivered(msg)
@@ -208,7 +212,13 @@ class SlackHandlers:
         return bool(answer)
 
     async def _private(self, msg: Inbound, reply: Reply, thread: str) -> None:
-        if self.feedback_mode == "dm":
+        if reply.chart is not None:  # Slack has no ephemeral files: the whole reply goes to the DM
+            await self.poster.dm(msg.user, reply)
+            try:
+                await self.poster.ephemeral(msg.channel, msg.user, Reply(SENT_TO_DM), thread=thread)
+            except SlackApiError:
+                log.info("pointer to the DM in %s not shown", msg.channel)
+        elif self.feedback_mode == "dm":
             await self.poster.dm(msg.user, reply)
         else:
             try:

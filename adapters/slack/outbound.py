@@ -15,7 +15,7 @@ from adapters.slack.blocks import fallback_text, reply_blocks
 from adapters.slack.users import UserDirectory
 from adapters.slack.workspaces import NotInstalled, WorkspaceClients, client_for_call
 from bot.delivery import RateLimited, Target
-from bot.messages import Inbound, Reply
+from bot.messages import ChartPart, Inbound, Reply
 from bot.store import MemberRef
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,15 @@ class Poster:
         if key:
             extra["metadata"] = {"event_type": DELIVERY_EVENT, "event_payload": {"entry": key}}
         resp = await self.client.chat_postMessage(channel=channel, thread_ts=thread, **message_payload(reply), **extra)
-        return str(resp.get("ts") or "")
+        ts = str(resp.get("ts") or "")
+        if reply.chart is not None:
+            await self.upload(channel, reply.chart, thread)
+        return ts
+
+    async def upload(self, channel: str, chart: ChartPart, thread: str | None = None) -> None:
+        """A reply's picture as a file in the same conversation (files.getUploadURLExternal + complete)."""
+        await self.client.files_upload_v2(channel=channel, thread_ts=thread, file=chart.png, filename=chart.filename,
+                                          title=chart.title or chart.filename, alt_txt=chart.alt[:1000])
 
     async def dm(self, user: str, reply: Reply, key: str = "") -> str:
         return await self.post(await self.directory.dm_channel(user), reply, key=key)

@@ -189,8 +189,20 @@ def text_card(reply: Reply) -> Json:
     return card(text_body(reply.text), choice_actions(reply.choices))
 
 
+def chart_card(reply: Reply) -> Json:
+    """The team report: its text, then the chart as an Image (a PNG data URI; no public URL needed)."""
+    chart = reply.chart
+    assert chart is not None
+    body = text_body(reply.text)
+    body.append({"type": "Image", "url": f"data:image/png;base64,{chart.png_base64}", "altText": chart.alt,
+                 "size": "Stretch", "spacing": "Medium"})
+    return card(body, choice_actions(reply.choices), summary=chart.title or "Team report")
+
+
 def card_for(reply: Reply) -> Json | None:
     """The card for a reply, or None when plain Markdown text is enough."""
+    if reply.chart is not None:
+        return chart_card(reply)
     from adapters.teams import roleplay_cards  # role-play cards build on this module's helpers
 
     if "report" in reply.extra:

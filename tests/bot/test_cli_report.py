@@ -29,7 +29,7 @@ async def test_json_matches_the_hand_count(store: Store, redis_socket: str, tmp_
     assert code == 0, err
     body = json.loads(out)
     assert (body["platform"], body["workspace"], body["channel"]) == ("slack", "T1", None)
-    assert (body["members"], body["members_active"], body["drills_answered"]) == (11, 9, 11)
+    assert (body["members"], body["members_active"], body["drills_answered"]) == (10, 9, 11)
     assert body["skills"]["open_questions"] == {"mastery": 0.667, "previous": 1.0}
     assert body["skills"]["simple_reflections"] == {"mastery": 0.778, "previous": 1.0}
     assert body["skills"]["summaries"] == {"mastery": None, "previous": None}
@@ -39,6 +39,7 @@ async def test_json_matches_the_hand_count(store: Store, redis_socket: str, tmp_
     assert body["streaks"] == {"0": None, "1-2": 6, "3-6": 3, "7-13": None, "14+": None}
     assert body["channel_drills"] == {"posted": 1, "answered_share": 0.3}
     assert body["tip_topics"] == ["roll_with_resistance"]
+    assert body["roleplay"] == {"members": 3, "rq_ratio": 1.0, "pct_open": 58.3}
     withheld = body["withheld"]
     assert "skills.summaries.mastery" in withheld and "skills.summaries.previous" in withheld
     assert "weeks.2026-02-09.drills_answered" in withheld
@@ -71,6 +72,7 @@ async def test_team_of_two_is_all_withheld(store: Store, redis_socket: str, tmp_
                  "skills.simple_reflections.previous", "streaks.1-2"):
         assert name in body["withheld"]
     assert all(w["members_active"] is None and w["drills_answered"] is None for w in body["weeks"])
+    assert body["roleplay"] is None
     assert "score" not in out and "U1" not in out
 
 
@@ -78,7 +80,7 @@ async def test_text_and_bad_usage(store: Store, redis_socket: str, tmp_path: Pat
     await seed_team(store)
     code, out, _ = await report(redis_socket, tmp_path, "--platform", "slack", "--workspace", "T1")
     assert code == 0
-    assert "Members active: 9 of 11" in out and "Open questions: 67% (100%)" in out and "U01" not in out
+    assert "Members active: 9 of 10" in out and "Open questions: 67% (100%)" in out and "U01" not in out
     assert (await report(redis_socket, tmp_path, "--platform", "irc", "--workspace", "T1"))[0] == 2
     assert (await report(redis_socket, tmp_path, "--platform", "slack"))[0] == 2
     code, _, err = await report(redis_socket, tmp_path, "--platform", "slack", "--workspace", "T1", "--weeks", "0")

@@ -59,6 +59,8 @@ class FakeSlack:
         self.client_id, self.client_secret = "CLIENT-ID", "CLIENT-SECRET"
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, str] = {}  # bot token (or refresh token) -> team
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes sent to its upload URL (files_upload_v2, step 2)
+        self._file_ids = itertools.count(1)
 
     @property
     def api_url(self) -> str:
@@ -94,6 +96,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -173,6 +176,13 @@ class FakeSlack:
         args = await self._args(request)
         self.calls.append(Call(f"response:{request.match_info['name']}", args))
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: the raw file bytes arrive here."""
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        self.calls.append(Call(f"upload:{file_id}", {"length": len(self.uploads[file_id])}))
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, push the queued envelopes, record what the app acks."""
@@ -258,6 +268,13 @@ class FakeSlack:
             return {"ok": True, "url": self.base.replace("http", "ws", 1) + "/socket"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._file_ids):04d}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(args.get("files") or "[]")
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title"), "size": len(
+                self.uploads.get(f["id"], b"")), "channels": [args.get("channel_id")]} for f in files]}
         if method in {"views.publish", "views.open"}:
             return {"ok": True, "view": {"id": "V" + ts.replace(".", ""), **(args.get("view") or {})}}
         return {"ok": True}
