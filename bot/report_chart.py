@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import textwrap
 from typing import Any
 
 from exercises.team_report import TeamReport
@@ -39,11 +40,13 @@ def render_png(report: TeamReport, title: str) -> bytes:
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(1, 2, width_ratios=(2.3, 1), wspace=0.35, left=0.27, right=0.97, top=0.84,
-                               bottom=0.14)
+                               bottom=0.18)
     bars, spark = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
     figure.suptitle(title, x=0.02, ha="left", fontsize=13, color=INK, fontweight="bold")
     _skill_bars(bars, report)
     _sparkline(spark, report)
+    figure.text(0.02, 0.03, textwrap.shorten(report.focus.replace("`", ""), 130, placeholder="…"), fontsize=8.5,
+                color=INK, ha="left", va="bottom")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return _small(buffer.getvalue())

@@ -136,7 +136,7 @@ async def test_the_digest_fires_exactly_once_a_week_with_two_clocks(redis_socket
         "slack", "T1", "", validate("09:00", "Europe/Berlin", "mon"), "UMGR", kind="digest")
     for oars in apps:
         oars.clock.set(NOW + timedelta(minutes=10))
-    clocks = [Scheduler(oars, lease_seconds=0.6, min_idle_ms=200, claim_every=0.1) for oars in apps]
+    clocks = [Scheduler(oars, lease_seconds=0.6) for oars in apps]
     try:
         for clock in clocks:
             await clock.start()

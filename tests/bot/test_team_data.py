@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from pathlib import Path
+
 from bot.engine import Engine
 from bot.store import MemberRef, Store
 from bot.team_data import Scope, TeamData, posts_key
@@ -35,3 +39,15 @@ async def test_opted_out_and_forgotten_members_leave_the_report(store: Store) ->
     assert after.skills["simple_reflections"].mastery is None  # only U07 is left practising it
     await data.set_opted_out(MemberRef("slack", "T1", "U09"), False)
     assert (await data.report(Scope("slack", "T1"), NOW)).members_active == 8
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_matplotlib_loads_only_when_a_chart_is_made() -> None:
+    code = ("import sys, bot.engine, bot.outbox, bot.report_commands, bot.cli_report; "
+            "print('matplotlib' in sys.modules)")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", code, cwd=ROOT,
+                                                stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    assert out.decode().strip() == "False"
