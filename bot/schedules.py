@@ -288,11 +288,20 @@ class ScheduleService:
         if not mine:
             return Reply("No channel drills are scheduled in this workspace. `schedule help` shows how.",
                          private=True)
-        here = [s for s in mine if s.channel == msg.channel]
-        elsewhere = [s for s in mine if s.channel != msg.channel]
-        lines = ["*Scheduled channel drills*"]
+        drills = [s for s in mine if s.kind != "digest"]
+        here = [s for s in drills if s.channel == msg.channel]
+        elsewhere = [s for s in drills if s.channel != msg.channel]
+        lines = ["*Scheduled channel drills*"] if drills else []
         lines += [f"• {s.describe()} (this channel)" for s in here]
         lines += [f"• {s.describe()} in {s.channel}" for s in elsewhere]
+        digests = [s for s in mine if s.kind == "digest" and s.created_by == msg.user]
+        if digests:
+            lines.append("*Your weekly digests*")
+            lines += [f"• {s.describe()} about {'channel ' + s.channel if s.channel else 'the workspace'}"
+                      for s in digests]
+        if not lines:
+            return Reply("No channel drills are scheduled in this workspace. `schedule help` shows how.",
+                         private=True)
         return Reply("\n".join(lines), private=True)
 
     async def _change(self, msg: Inbound, verb: str, words: list[str]) -> Reply:

@@ -121,7 +121,8 @@ async def test_schedule_digest_validates_and_lists(team_engine: Engine, store: S
         [reply] = await team_engine.handle(slack(bad))
         assert "Nothing was scheduled" in reply.text or "schedule digest mon 09:00" in reply.text, bad
     [listing] = await team_engine.handle(slack("schedule list"))
-    assert "weekly digest mon 09:00" in listing.text
+    assert "Your weekly digests" in listing.text and "weekly digest mon 09:00" in listing.text
+    assert "about channel C1" in listing.text
     [console] = await team_engine.handle(msg("schedule digest mon 09:00", is_manager=True))
     assert "oars report" in console.text
 
@@ -166,3 +167,13 @@ async def test_the_digest_fires_exactly_once_a_week_with_two_clocks(redis_socket
 
 def test_member_ref_of_reports_is_opaque() -> None:
     assert MemberRef("slack", "T1", "U1").pid == "slack:T1:U1"
+
+
+async def test_forget_me_removes_the_managers_digests(store: Store) -> None:
+    schedules = ScheduleStore(store.redis)
+    digest = await schedules.add("slack", "T1", "", validate("09:00", "UTC", "mon"), "UMGR", kind="digest")
+    drill = await schedules.add("slack", "T1", "C1", validate("09:30", "UTC"), "UMGR")
+    await schedules.forget_creator(MemberRef("slack", "T1", "UMGR"))
+    assert await schedules.get(digest.id) is None  # sent to them alone: gone
+    kept = await schedules.get(drill.id)
+    assert kept is not None and kept.created_by == ""  # the channel's drills stay, unnamed
