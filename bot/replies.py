@@ -66,7 +66,8 @@ OOPS = "Something went wrong on my side and nothing was recorded. Please try tha
 CONSOLE_SCHEDULE = (
     "Channel schedules post drills into Slack or Teams channels, so they don't run in the console. "
     "Here you can `drill`, `tip`, `streak` and `progress` as much as you like. "
-    "To manage channel schedules from a shell, use `oars schedule add|list|remove` (see `oars schedule --help`)."
+    "To manage channel schedules from a shell, use `oars schedule add|list|remove` (see `oars schedule --help`); "
+    "the weekly digest's team report is `report` here or `oars report` in a shell."
 )
 STILL_OPEN = "_Your drill is still open: answer it whenever you're ready, or type `skip`._"
 REPLACED = "Here's a fresh one. I put the open drill away without grading it."
