@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from exercises.balance import leans
 from exercises.catalogue import DATA_DIR, check_catalogue, load_catalogue_from
 from exercises.roleplay.cases import CaseError, load_cases
 from exercises.vocabulary import KINDS, SKILLS
@@ -70,5 +71,9 @@ def run_catalogue(args: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if cases:
         print(f"{cases} role-play cases", file=stdout)
     if ns.command == "check":
+        for lean in leans(load_catalogue_from(data_dir).drills.values()):
+            spread = "/".join(f"{share:.0%}" for share in lean.by_position)
+            print(f"one-click {lean.kind}: right option at positions {spread}, longest {lean.longest:.0%}, "
+                  f"shortest {lean.shortest:.0%} of {lean.items} (chance {lean.chance:.0%})", file=stdout)
         print("ok: no problems", file=stdout)
     return 0

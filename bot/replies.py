@@ -33,7 +33,7 @@ HELP = (
     "*OARS* helps you practise motivational interviewing in small daily reps.\n"
     "• `drill` a practice item (or `drill reflection`, `drill open_question`, `drill affirmations`…)\n"
     "• answer it in your next message and get feedback with a model answer\n"
-    "• `hint` or `skip` while a drill is open\n"
+    "• `hint` or `skip` while a drill is open (`quit` puts it away; other commands leave it open)\n"
     "• `tip <situation>` ideas for a tough moment, e.g. `tip client says they're fine`\n"
     "• `roleplay` practise a whole conversation with a simulated client, then get a session report\n"
     "• `streak` and `progress` how your practice is going\n"
