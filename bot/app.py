@@ -6,7 +6,9 @@ never imports an adapter.
 
 from __future__ import annotations
 
+import asyncio
 import random
+from collections.abc import Callable
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -15,6 +17,13 @@ from bot.engine import Engine, ScheduleCommands
 from bot.grading_pool import GradingPool
 from bot.redis_conn import RedisConnection
 from bot.store import Store
+from exercises.catalogue import Catalogue, load_catalogue
+
+
+def _load_parts(preload: Callable[[], object] | None) -> Catalogue:
+    if preload is not None:
+        preload()
+    return load_catalogue()
 
 
 class OarsApp:
@@ -43,8 +52,15 @@ class OarsApp:
             raise RuntimeError("OarsApp.start() first")
         return self._store
 
-    async def start(self, schedules: ScheduleCommands | None = None) -> Engine:
-        client = await self.redis.start()
+    async def start(self, schedules: ScheduleCommands | None = None, preload: Callable[[], object] | None = None
+                    ) -> Engine:
+        """Connect (or start the embedded Redis) while the catalogue, and whatever `preload` imports, load in
+        a thread: the embedded server's start is mostly waiting, so start-up overlaps it (#17)."""
+        catalogue_ready = asyncio.create_task(asyncio.to_thread(_load_parts, preload))
+        try:
+            client = await self.redis.start()
+        finally:
+            catalogue = await catalogue_ready
         self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours)
         from bot.outbox import forget_member
         from bot.schedules import ScheduleStore
@@ -57,7 +73,7 @@ class OarsApp:
             schedules = ScheduleService(self._store, self.settings, self.clock)
         self._engine = Engine(
             self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz,
-            grader=self.grader,
+            grader=self.grader, catalogue=catalogue,
         )
         return self._engine
 

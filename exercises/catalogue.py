@@ -50,24 +50,29 @@ class Catalogue:
 
     drills: dict[str, Drill]
     tips: dict[str, Tip]
-    _index: TipIndex = field(init=False, repr=False, compare=False)
-    _matcher: TipMatcher = field(init=False, repr=False, compare=False)
+    _index: TipIndex | None = field(default=None, init=False, repr=False, compare=False)
+    _matcher: TipMatcher | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        ordered = sorted(self.tips.values(), key=lambda t: t.id)
-        object.__setattr__(self, "_index", TipIndex(ordered))
-        object.__setattr__(self, "_matcher", TipMatcher(ordered, self._index))
+    def _tip_search(self) -> tuple[TipIndex, TipMatcher]:
+        """Built on the first tip search, not at start-up (the BM25 index is most of the load time, #17)."""
+        if self._index is None or self._matcher is None:
+            ordered = sorted(self.tips.values(), key=lambda t: t.id)
+            index = TipIndex(ordered)
+            object.__setattr__(self, "_index", index)
+            object.__setattr__(self, "_matcher", TipMatcher(ordered, index))
+        assert self._index is not None and self._matcher is not None
+        return self._index, self._matcher
 
     def drill(self, drill_id: str) -> Drill | None:
         return self.drills.get(drill_id)
 
     def find_tips(self, query: str, k: int = 3) -> list[Tip]:
         """Best-matching tips for a free-text situation; empty only when there are no tips at all."""
-        return self._index.search(query, k)
+        return self._tip_search()[0].search(query, k)
 
     def match_tips(self, query: str, k: int = 3) -> TipMatch:
         """Tips by meaning (words as a fallback), and whether any of them really fits the query."""
-        return self._matcher.match(query, k)
+        return self._tip_search()[1].match(query, k)
 
     def random_tip(self, rng: random.Random, exclude: str | None = None) -> Tip:
         """Any tip but `exclude`, so the same tip never shows twice in a row."""

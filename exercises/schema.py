@@ -53,10 +53,14 @@ class _Collector:
         self.problems.append(Problem(self.file, item, message))
 
 
+# libyaml's C parser when PyYAML was built with it: the same safe subset, about 15x faster (start-up, #17).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path, out: _Collector) -> Any:
     """Parse one YAML file; a syntax error becomes a problem rather than a crash."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         out.add("-", f"cannot read YAML: {' '.join(str(exc).split())}")
         return None

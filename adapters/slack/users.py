@@ -2,14 +2,17 @@
 
 Cached per process for a few minutes: users.info is Tier 4 but every message would otherwise call it,
 and time zones rarely change mid-conversation. Admin status is re-read (`fresh`) whenever it grants
-something: a `schedule` command, the schedule shortcut and form.
+something: a `schedule` command, the schedule shortcut and form. Both caches are bounded (least recently
+used out first), so memory stays flat however many members write (#17).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,6 +22,32 @@ from bot.commands import parse
 
 log = logging.getLogger(__name__)
 USER_TTL = 300.0
+MAX_CACHED = 2000  # members remembered per process; the rest cost one more Web API call
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """A dict that forgets its least recently used entries beyond `size`."""
+
+    def __init__(self, size: int = MAX_CACHED) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def asks_to_schedule(text: str) -> bool:
@@ -36,12 +65,13 @@ class SlackUser:
 
 
 class UserDirectory:
-    def __init__(self, client: AsyncWebClient | None, manager_ids: frozenset[str], ttl: float = USER_TTL) -> None:
+    def __init__(self, client: AsyncWebClient | None, manager_ids: frozenset[str], ttl: float = USER_TTL,
+                 size: int = MAX_CACHED) -> None:
         self._default_client = client
         self._managers = manager_ids
         self._ttl = ttl
-        self._users: dict[str, tuple[float, SlackUser]] = {}
-        self._dms: dict[str, str] = {}
+        self._users: BoundedCache[str, tuple[float, SlackUser]] = BoundedCache(size)
+        self._dms: BoundedCache[str, str] = BoundedCache(size)
 
     @property
     def _client(self) -> AsyncWebClient:
@@ -75,16 +105,16 @@ class UserDirectory:
             tz=info.get("tz") or None,
             name=name or None,
         )
-        self._users[self._scoped(user_id)] = (now, user)
+        self._users.put(self._scoped(user_id), (now, user))
         return user
 
     async def dm_channel(self, user_id: str) -> str:
-        """The bot's DM with this member (conversations.open is idempotent; cached for good)."""
+        """The bot's DM with this member (conversations.open is idempotent; cached while recently used)."""
         channel = self._dms.get(self._scoped(user_id))
         if channel is None:
             resp = await self._client.conversations_open(users=user_id)
             channel = str((resp.get("channel") or {}).get("id") or "")
             if not channel:
                 raise RuntimeError(f"conversations.open returned no channel for {user_id}")
-            self._dms[self._scoped(user_id)] = channel
+            self._dms.put(self._scoped(user_id), channel)
         return channel

@@ -110,3 +110,33 @@ def test_socket_without_tokens_is_one_clear_line_and_exit_2(tmp_path) -> None:  
     assert out.returncode == 2
     assert "SLACK_BOT_TOKEN" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_serve_imports_only_the_configured_platforms(tmp_path: Path) -> None:
+    """botbuilder is ~0.4 s of start-up: a Slack-only installation never imports it (#17)."""
+    import subprocess
+    import sys
+
+    redis = RedisProcess(tmp_path)
+    redis.start()
+    code = (
+        "import asyncio, sys\n"
+        "from bot.config import Settings\n"
+        "from bot.server import build_web_app\n"
+        "async def main():\n"
+        f"    s = Settings(redis_url='redis://127.0.0.1:{redis.port}/0', oars_data_dir={str(tmp_path)!r},\n"
+        "                 slack_bot_token='xoxb-x', slack_signing_secret='s', microsoft_app_id='',\n"
+        "                 oars_teams_dev=False)\n"
+        "    web_app, oars, parts = await build_web_app(s)\n"
+        "    routes = sorted({r.resource.canonical for r in web_app.router.routes() if r.resource})\n"
+        "    for part in parts[:-1]:\n"
+        "        await part.close()\n"
+        "    await oars.stop()\n"
+        "    print(routes, 'botbuilder' in sys.modules, 'slack_bolt' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    finally:
+        redis.kill()
+    assert out.stdout.strip() == "['/healthz', '/slack/events'] False True"
