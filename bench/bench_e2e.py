@@ -89,11 +89,12 @@ class Run:
 
 
 async def load(session: aiohttp.ClientSession, fake: ReplyWatchingSlack, server: Server, members: list[int],
-               texts: list[str], tag: str, concurrency: int, measure: bool = True) -> Run:
+               texts: list[str], tag: str, concurrency: int, measure: bool = True,
+               max_seconds: float = MAX_SECONDS) -> Run:
     """Each of `concurrency` workers sends the next member's message and waits for its reply."""
     queue = list(zip(members, texts, strict=True))[::-1]
     samples: list[Sample] = []
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = time.monotonic() + max_seconds
 
     async def worker() -> None:
         while queue and time.monotonic() < deadline:
