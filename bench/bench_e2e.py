@@ -44,6 +44,7 @@ ANSWERS = int(os.environ.get("BENCH_E2E_ANSWERS", "200"))
 CONCURRENCY = int(os.environ.get("BENCH_E2E_CONCURRENCY", "10"))
 RUNS = int(os.environ.get("BENCH_E2E_RUNS", "3"))
 MAX_SECONDS = float(os.environ.get("BENCH_E2E_MAX_SECONDS", "90"))
+BURST = int(os.environ.get("BENCH_E2E_BURST", "300"))
 ENCODER_EVERY = 5  # one answer in five reaches the encoder
 
 REFLECTIONS = (
@@ -109,6 +110,23 @@ async def load(session: aiohttp.ClientSession, fake: ReplyWatchingSlack, server:
     return Run(sum(1 for s in samples if s.answered is not None), seconds, cpu, samples)
 
 
+async def burst(session: aiohttp.ClientSession, fake: ReplyWatchingSlack, server: Server, rng: random.Random
+                ) -> None:
+    """#12's burst: BURST members with open drills all answer at the same moment."""
+    if BURST <= 0:
+        return
+    members = list(range(900_000, 900_000 + BURST))
+    async with session:
+        await load(session, fake, server, members, ["drill reflection"] * BURST, "bd", 2 * CONCURRENCY, False)
+        store_down, busy = fake.store_down, fake.busy
+        result = await load(session, fake, server, members, [answer_text(m, rng) for m in members], "ba", BURST,
+                            max_seconds=120)
+    acks = [s.ack for s in result.samples]
+    print(f"burst: {BURST} answers at once: acks over 3 s {sum(a > 3 for a in acks)}, ack max {max(acks):.2f} s; "
+          f"replies p95 {pct(result.latencies, .95):.1f} s, lost {result.lost}, 'store unreachable' "
+          f"{fake.store_down - store_down}, 'busy, send it again' {fake.busy - busy}", flush=True)
+
+
 def median(runs: list[Run], value: str) -> float:
     return statistics.median(float(getattr(r, value)) for r in runs)
 
@@ -139,6 +157,10 @@ async def run_all() -> None:
     bare = start_server("bare bolt", [sys.executable, "-m", "bench.bare_bolt", str(port)],
                         oars_env(fake, None, workdir.name), port, None)
     connector = aiohttp.TCPConnector(limit=4 * CONCURRENCY)
+
+    def session_factory() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=BURST))
+
     try:
         async with aiohttp.ClientSession(connector=connector) as session:
             oars_runs: list[Run] = []
@@ -164,6 +186,9 @@ async def run_all() -> None:
               f" {'ack p99':>7s} {'ack max':>10s} {'lost':>5s}")
         report("oars", oars, oars_runs)
         report("bare bolt", bare, bare_runs)
+        print(f"(oars RSS includes {oars.shared_mib():.0f} MiB file-backed pages, mostly the memory-mapped encoder "
+              "weights)")
+        await burst(session_factory(), fake, oars, rng)
         cpu_ratio = median(oars_runs, "cpu_ms_per_answer") / max(1e-9, median(bare_runs, "cpu_ms_per_answer"))
         rate_ratio = median(oars_runs, "throughput") / max(1e-9, median(bare_runs, "throughput"))
         print(f"ratios: OARS spends {cpu_ratio:.1f}x the bare app's server CPU per answer "

@@ -33,7 +33,8 @@ class OarsApp:
         self.settings = settings
         self.redis = RedisConnection(settings.redis_url, settings.oars_data_dir,
                                      settings.oars_redis_max_connections, settings.oars_redis_pool_timeout)
-        self.grader = GradingPool(settings.oars_grader_workers, settings.oars_grader_queue, settings.oars_grader_mode)
+        self.grader = GradingPool(settings.oars_grader_workers, settings.oars_grader_queue, settings.oars_grader_mode,
+                                  max_wait=settings.oars_grader_max_wait)
         self.clock = Clock(settings.oars_now)
         self.senders = Senders()
         self._rng = rng

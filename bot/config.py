@@ -32,7 +32,8 @@ class Settings(BaseSettings):
 
     # Grading (off the event loop, see bot/grading_pool.py)
     oars_grader_workers: int = Field(default=2, ge=1, description="answers graded at the same time")
-    oars_grader_queue: int = Field(default=64, ge=0, description="answers waiting for a worker before shedding")
+    oars_grader_queue: int = Field(default=512, ge=0, description="most answers waiting for a worker")
+    oars_grader_max_wait: float = Field(default=10.0, gt=0, description="shed an answer expected to wait longer")
     oars_grader_mode: Literal["thread", "process"] = "thread"
 
     # HTTP

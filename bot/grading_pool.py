@@ -16,6 +16,7 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -56,8 +57,16 @@ def warm_up() -> None:
     from exercises import semantic
     from exercises.grader import grade
 
-    semantic.available()
+    if semantic.available():
+        semantic.embed(["A first pass maps the weights in."])
     grade("reflection", "I keep putting it off.", "You keep putting it off.", ())
+
+
+def _timed(grade_fn: GradeFn, *args: object) -> tuple[Verdict, float]:
+    """Runs in the worker: the verdict and how long grading took (it drives the wait estimate)."""
+    started = time.perf_counter()
+    verdict = grade_fn(*args)  # type: ignore[arg-type]
+    return verdict, time.perf_counter() - started
 
 
 def _start_process_worker() -> None:
@@ -67,16 +76,26 @@ def _start_process_worker() -> None:
 
 
 class GradingPool:
-    """`await pool.grade(kind, prompt, reply, model_answers)`; raises GraderBusy when full."""
+    """`await pool.grade(kind, prompt, reply, model_answers)`; raises GraderBusy when full.
 
-    def __init__(self, workers: int = 2, queue: int = 64, mode: Mode = "thread",
-                 max_chars: int = MAX_ANSWER_CHARS, grade_fn: GradeFn = grade_answer) -> None:
+    An answer is admitted while fewer than `workers + queue` are admitted and, once every worker is busy,
+    while its expected wait (answers ahead of it x the recent grading time / workers) stays under
+    `max_wait` seconds. A fast grader thus queues a big burst, and a slow one sheds early rather than
+    answer after a minute.
+    """
+
+    def __init__(self, workers: int = 2, queue: int = 512, mode: Mode = "thread",
+                 max_chars: int = MAX_ANSWER_CHARS, grade_fn: GradeFn = grade_answer, max_wait: float = 10.0
+                 ) -> None:
         """`grade_fn` must be a module-level function in process mode (it is pickled to the workers)."""
         self.grade_fn = grade_fn
         self.workers = max(1, workers)
         self.capacity = self.workers + max(0, queue)
         self.mode: Mode = mode
         self.max_chars = max_chars
+        self.max_wait = max_wait
+        self.seconds_per_answer = 0.05  # a moving average of grading time, updated by every answer
+        self._measured = False
         self._executor: cf.Executor | None = None
         self._lock = threading.Lock()
         self._admitted = 0
@@ -98,26 +117,40 @@ class GradingPool:
                     self._executor = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="oars-grader")
             return self._executor
 
+    def expected_wait(self) -> float:
+        """Seconds the next answer would wait for a worker, from the recent grading time."""
+        ahead = self._admitted - self.workers + 1
+        return max(0, ahead) * self.seconds_per_answer / self.workers
+
     def _admit(self) -> None:
         with self._lock:
             if self._admitted >= self.capacity:
                 raise GraderBusy(f"{self._admitted} answers already admitted (capacity {self.capacity})")
+            if self.expected_wait() > self.max_wait:
+                raise GraderBusy(f"expected wait {self.expected_wait():.1f}s over {self.max_wait:.1f}s")
             self._admitted += 1
 
-    def _done(self, _: object = None) -> None:
+    def _done(self, future: object = None) -> None:
+        seconds = None
+        if isinstance(future, cf.Future) and not future.cancelled() and future.exception() is None:
+            seconds = future.result()[1]
         with self._lock:
             self._admitted -= 1
+            if seconds is not None:
+                weight = 0.2 if self._measured else 1.0  # the first measurement replaces the guess
+                self.seconds_per_answer += weight * (seconds - self.seconds_per_answer)
+                self._measured = True
 
     async def grade(self, kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
         """Grade in a worker; the slot is held until the worker finishes, even if the caller gives up."""
         self._admit()
         args = (kind, prompt, cap_reply(reply, self.max_chars), tuple(model_answers))
         try:
-            future = self._pool().submit(self.grade_fn, *args)
+            future = self._pool().submit(_timed, self.grade_fn, *args)
         except (cf.BrokenExecutor, RuntimeError):
             self._reset()  # a process worker died (or the pool was closed): start a fresh one
             try:
-                future = self._pool().submit(self.grade_fn, *args)
+                future = self._pool().submit(_timed, self.grade_fn, *args)
             except BaseException:
                 self._done()
                 raise
@@ -125,7 +158,8 @@ class GradingPool:
             self._done()
             raise
         future.add_done_callback(self._done)
-        return await asyncio.wrap_future(future)
+        verdict, _ = await asyncio.wrap_future(future)
+        return verdict
 
     async def warm(self) -> None:
         """Load the models in a worker (thread mode) or start the worker processes, off the loop."""

@@ -114,3 +114,21 @@ async def test_process_workers_grade_like_threads() -> None:
         assert in_process == grade_answer("reflection", "I've waited weeks and nobody calls back.", reply, ())
     finally:
         pool.close()
+
+
+async def test_sheds_when_the_expected_wait_is_too_long() -> None:
+    """After learning that an answer takes ~0.3 s, a pool allowed to keep people waiting 0.5 s admits a few
+    answers, then says busy, although its queue has room."""
+    pool = GradingPool(workers=1, queue=100, grade_fn=_slow_grade, max_wait=0.5)
+    try:
+        await pool.grade("reflection", "I'm tired.", "You're tired.", ())
+        assert pool.seconds_per_answer > 0.1
+        admitted = [asyncio.create_task(pool.grade("reflection", "I'm tired.", f"You're tired {n}.", ()))
+                    for n in range(2)]  # one graded at once, one waiting ~0.3 s
+        await asyncio.sleep(0)
+        assert pool.expected_wait() > 0.5
+        with pytest.raises(GraderBusy):  # it would wait ~0.6 s
+            await pool.grade("reflection", "I'm tired.", "One too many.", ())
+        assert all(v.verdict == "pass" for v in await asyncio.gather(*admitted))
+    finally:
+        pool.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bot.redis_conn import RedisConnection
@@ -15,7 +14,7 @@ async def test_embedded_stop_keeps_data_and_cleans_up(tmp_path: Path) -> None:
     server_dir = first._embedded.redis_dir
     pid = first._embedded.pid
     await first.stop()
-    assert not os.path.exists(server_dir)  # socket, config and log removed
+    assert not _exists(server_dir)  # socket, config and log removed
     assert pid and not _alive(pid)
     again = RedisConnection(None, tmp_path / "data")
     client = await again.start()
@@ -42,6 +41,10 @@ async def test_stop_leaves_a_server_another_process_still_uses(tmp_path: Path) -
         if _alive(pid):
             other.shutdown(nosave=True)
         other.close()
+
+
+def _exists(path: str) -> bool:
+    return Path(path).exists()
 
 
 def _alive(pid: int) -> bool:
