@@ -58,10 +58,16 @@ def state_line(session: Session) -> str:
             f"discord {discord}/3 · readiness {readiness}/4_")
 
 
+def _lower_article(role: str) -> str:
+    """"The practice nurse…" reads "You are the practice nurse…"; a name ("Sam's team lead") keeps its capital."""
+    first, _, rest = role.partition(" ")
+    return f"{first.lower()} {rest}" if first in {"A", "An", "The", "Your"} else role
+
+
 def intro_reply(case: Case, session: Session, coach: bool) -> Reply:
     lines = [
         f"*Role-play: {case.title}* ({case.setting})",
-        f"You are {case.you_are[0].lower() + case.you_are[1:]}",
+        f"You are {_lower_article(case.you_are)}",
         f"{case.persona}",
         "Use your MI skills: reflect, ask open questions, affirm, ask before you advise. Type `end` when "
         f"you're done; it closes by itself after {MAX_TURNS} of your turns. "

@@ -87,6 +87,7 @@ class CommonLines:
     sustain: tuple[str, ...]
     discord: tuple[str, ...]
     short: tuple[str, ...]
+    filler: tuple[str, ...]  # neutral noises for small talk and unasked information
     permission: tuple[str, ...]
     permission_grudging: tuple[str, ...]
 

@@ -13,13 +13,13 @@ State (integers, so a learner can read them): engagement 0-4 (how much the clien
 | emphasize_autonomy             | +1         | -2      | +1 if D=0 | a talk draw (+0.1)                        |
 | seek_collaboration             |  0         | -1      |  0        | agrees to hear more (neutral)             |
 | give_information, offer_options, advise — after permission | 0 | 0 | +1 | a talk draw (+0.1) (permission used) |
-| give_information, offer_options without permission | 0 | 0 | 0 | neutral when R≥2, else sustain talk     |
+| give_information, offer_options without permission | 0 | 0 | 0 | a neutral filler when R≥2, else sustain |
 | advise without permission      | -1         | +1      | -1        | sustain talk (discord when D≥2)           |
 | confront                       | -1         | +2      | -1        | sustain talk (discord when D≥2)           |
 | closed_question, first in a row|  0         |  0      |  0        | a short answer (neutral)                  |
 | closed_question, 2nd+ in a row | -1         | +1      |  0        | sustain talk (discord when D≥2)           |
 | negotiate (planning)           | 0 / 0      | 0 / +1  | +1 / 0    | change talk when R≥3, else sustain        |
-| other                          |  0         |  0      |  0        | a short answer (neutral)                  |
+| other (greetings, small talk)  |  0         |  0      |  0        | a neutral filler ("Mm.", "Okay.")         |
 
 The coder's code is taken as it is, except that an MI non-adherent code (advise, confront) the coder is
 less than 35 % sure of counts as `other`: the client does not punish a move the coder cannot tell apart.
@@ -63,7 +63,7 @@ class Reaction:
     after asking permission."""
 
     state: ClientState
-    category: str  # fact | change | sustain | discord | short | permission
+    category: str  # fact | change | sustain | discord | short | filler | permission
     non_adherent: bool = False
     with_permission: bool = False
 
@@ -124,7 +124,7 @@ def react(state: ClientState, code: str, facts_left: bool, seed: int, turn: int)
         new = replace(state.moved(readiness=+1), permission=False)
         return Reaction(new, talk_draw(new, seed, turn, 0.1), with_permission=True)
     if code in ("give_information", "offer_options"):
-        return Reaction(state, "short" if state.readiness >= 2 else "sustain")
+        return Reaction(state, "filler" if state.readiness >= 2 else "sustain")
     if code == "advise":
         new = state.moved(-1, +1, -1)
         return Reaction(new, _pushback(new), non_adherent=True)
@@ -141,4 +141,4 @@ def react(state: ClientState, code: str, facts_left: bool, seed: int, turn: int)
             return Reaction(state.moved(readiness=+1), "change")
         new = state.moved(discord=+1)
         return Reaction(new, _pushback(new))
-    return Reaction(state, "short")
+    return Reaction(state, "filler")

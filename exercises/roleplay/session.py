@@ -16,10 +16,11 @@ from exercises.roleplay.cases import Case, CommonLines, common_lines
 from exercises.roleplay.client import ClientState, effective_code, react
 
 MAX_TURNS = 12
-FALLBACK = {"discord": "sustain", "short": "sustain", "permission": "short", "permission_grudging": "short"}
+FALLBACK = {"discord": "sustain", "short": "sustain", "filler": "short", "permission": "filler",
+            "permission_grudging": "filler"}
 MAX_STORED_CHARS = 600  # a member turn is kept (for the report's quotes) up to this length
 TALK_OF = {"change": "change", "sustain": "sustain", "discord": "sustain", "short": "neutral",
-           "permission": "neutral", "permission_grudging": "neutral"}
+           "filler": "neutral", "permission": "neutral", "permission_grudging": "neutral"}
 
 
 @dataclass(frozen=True)

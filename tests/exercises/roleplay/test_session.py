@@ -65,6 +65,7 @@ def test_state_machine_rows() -> None:
     assert react(calm, "complex_reflection", True, 1, 1).state == ClientState(3, 0, 2)
     assert react(calm, "open_question", True, 1, 1).category == "fact"
     assert react(calm, "closed_question", True, 1, 1).category == "short"
+    assert react(calm, "other", True, 1, 1).category == "filler"  # "Hi Sam" gets "Mm.", not a case answer
     stacked = react(react(calm, "closed_question", True, 1, 1).state, "closed_question", True, 1, 2)
     assert stacked.state.discord == 1 and stacked.category == "sustain"
     angry = react(calm, "confront", True, 1, 1)
