@@ -6,13 +6,11 @@ stable message id, then posts each `Reply` where Slack expects it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable
 from typing import Any
 
-from redis.exceptions import RedisError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
@@ -27,7 +25,6 @@ from bot.messages import Inbound, Reply
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _ALLOWED_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
-RETRY_CHECK_SECONDS = 0.5
 SENT_TO_DM = "Sent to your direct messages with OARS (Slack shows pictures privately only there)."
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*")
 
@@ -55,7 +52,6 @@ class SlackHandlers:
         self.interactive = Interactive(engine, poster, directory)
 
     def register(self, app: AsyncApp) -> None:
-        app.middleware(self._skip_handled_retries)
         app.command("/oars")(self.on_command)
         app.event("message")(self.on_message)
         app.event("app_mention")(self.on_mention)
@@ -63,33 +59,9 @@ class SlackHandlers:
         app.event(re.compile(".*"))(self.on_other_event)  # last: only what nothing above matched
 
     # --- retries ---------------------------------------------------------------------------------
-    async def _skip_handled_retries(self, body: dict[str, Any], req: Any, next: Any) -> Any:
-        """A redelivery (X-Slack-Retry-Num) of an event we already handled gets a bare 200.
-
-        The engine dedupes by message id anyway; this only saves work, so it gives up after half a second.
-        Runs after Bolt's signature check, so an unsigned "retry" still gets 401.
-        """
-        from slack_bolt.response import BoltResponse
-
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and req.headers.get("x-slack-retry-num"):
-            try:  # this runs before the ack: a slow or absent Redis must not hold it past Slack's 3 s
-                handled = await asyncio.wait_for(self.engine.store.redis.exists(self._event_key(body)),
-                                                 RETRY_CHECK_SECONDS)
-            except (TimeoutError, RedisError, OSError):
-                handled = False  # let it through: the engine's own claim still answers it once
-            if handled:
-                log.info("slack retry of handled event %s skipped", event_id)
-                return BoltResponse(status=200, body="")
-        return await next()
-
-    @staticmethod
-    def _event_key(body: dict[str, Any]) -> str:
-        return f"oars:slack:event:{body.get('team_id', '')}:{body.get('event_id', '')}"
-
-    async def _mark_handled(self, body: dict[str, Any]) -> None:
-        if body.get("event_id"):
-            await self.engine.store.redis.set(self._event_key(body), "1", ex=3600)
+    # A redelivery (X-Slack-Retry-Num) needs no check of its own: it carries the same message id, and the
+    # engine's claim on that id (bot/inbox.py) answers it with silence, or with the kept replies when the first
+    # delivery died, in the one Redis round trip a separate "handled" marker would have cost on every message.
 
     # --- the member -----------------------------------------------------------------------------
     async def inbound(self, team: str, channel: str, user: str, text: str, message_id: str, **extra: Any) -> Inbound:
@@ -139,7 +111,7 @@ class SlackHandlers:
         text = str(event.get("text") or "")
         if event.get("channel_type") == "im":
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            replied = await self._settled(msg, self._answer_dm(msg, event.get("thread_ts"), ts))
+            await self._settled(msg, self._answer_dm(msg, event.get("thread_ts"), ts))
         else:
             thread = event.get("thread_ts")
             if context.bot_user_id and f"<@{context.bot_user_id}" in text:
@@ -150,9 +122,7 @@ class SlackHandlers:
                 return
             msg = await self.inbound(team, channel, user, text, event_message_id(event),
                                      is_direct=False, thread=str(thread))
-            replied = await self._settled(msg, self._answer_channel(msg, ts))
-        if replied:
-            await self._mark_handled(body)
+            await self._settled(msg, self._answer_channel(msg, ts))
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
         """`@OARS drill` in a channel: answered in a thread, private replies only to the asker."""
@@ -164,13 +134,11 @@ class SlackHandlers:
         thread = event.get("thread_ts")
         if channel.startswith("D"):
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=True)
-            replied = await self._settled(msg, self._answer_dm(msg, thread, ts))
+            await self._settled(msg, self._answer_dm(msg, thread, ts))
         else:
             msg = await self.inbound(team, channel, user, text, event_message_id(event), is_direct=False,
                                      thread=str(thread) if thread else None)
-            replied = await self._settled(msg, self._answer_channel(msg, ts))
-        if replied:
-            await self._mark_handled(body)
+            await self._settled(msg, self._answer_channel(msg, ts))
 
     async def on_other_event(self, event: dict[str, Any]) -> None:
         log.debug("slack event %s ignored", event.get("type"))
