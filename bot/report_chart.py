@@ -39,14 +39,14 @@ def render_png(report: TeamReport, title: str) -> bytes:
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
-    grid = figure.add_gridspec(1, 2, width_ratios=(2.3, 1), wspace=0.35, left=0.27, right=0.97, top=0.84,
+    grid = figure.add_gridspec(1, 2, width_ratios=(2.3, 1), wspace=0.35, left=0.32, right=0.97, top=0.84,
                                bottom=0.18)
     bars, spark = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
     figure.suptitle(title, x=0.02, ha="left", fontsize=13, color=INK, fontweight="bold")
     _skill_bars(bars, report)
     _sparkline(spark, report)
-    figure.text(0.02, 0.03, textwrap.shorten(report.focus.replace("`", ""), 130, placeholder="…"), fontsize=8.5,
-                color=INK, ha="left", va="bottom")
+    focus = textwrap.fill(textwrap.shorten(report.focus.replace("`", ""), 240, placeholder="…"), 125)
+    figure.text(0.02, 0.015, focus, fontsize=8.5, color=INK, ha="left", va="bottom", linespacing=1.3)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return _small(buffer.getvalue())
@@ -102,11 +102,12 @@ def _sparkline(ax: Any, report: TeamReport) -> None:
 
 
 def _small(png: bytes) -> bytes:
-    """Re-encode with a 64-colour palette: a third of the size, same look for a flat chart."""
+    """Re-encode with a 32-colour palette: a third of the size, same look for a flat chart (and under the
+    size a Teams card allows, even with every skill shown)."""
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        reduced = image.convert("RGB").quantize(colors=64)
+        reduced = image.convert("RGB").quantize(colors=32)
         out = io.BytesIO()
         reduced.save(out, format="PNG", optimize=True)
     return out.getvalue() if len(out.getvalue()) < len(png) else png

@@ -264,7 +264,8 @@ def suggest_focus(skills: Mapping[str, SkillFigure], weeks: Sequence[WeekFigure]
     drops = {s: (f.previous or 0.0) - (f.mastery or 0.0) for s, f in rated.items() if f.previous is not None}
     title = SKILL_TITLES.get(weakest, weakest).lower()
     if low < WEAK_MASTERY:
-        return f"{title.capitalize()} lag ({low:.0%}): schedule a {title} week (`schedule daily 09:30 {weakest}`)."
+        return (f"Focus on {title}, the team's weakest skill this week ({low:.0%}): schedule a week of it with "
+                f"`schedule daily 09:30 {weakest}`.")
     if drops and max(drops.values()) >= 0.1:
         fallen = max(drops, key=lambda s: (drops[s], s))
         name = SKILL_TITLES.get(fallen, fallen).lower()

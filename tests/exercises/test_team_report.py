@@ -84,7 +84,7 @@ def test_channel_share_counts_answers_within_the_thread_life() -> None:
 
 def test_focus_names_the_lagging_skill_then_a_slip_then_participation() -> None:
     lag = {"simple_reflections": SkillFigure(0.42, 0.5), "open_questions": SkillFigure(0.8, 0.8)}
-    assert suggest_focus(lag, []).startswith("Simple reflections lag (42%): schedule a simple reflections week")
+    assert suggest_focus(lag, []).startswith("Focus on simple reflections, the team's weakest skill this week (42%)")
     slip = {"open_questions": SkillFigure(0.7, 0.9), "summaries": SkillFigure(0.75, 0.75)}
     assert "Open questions slipped" in suggest_focus(slip, [])
     steady = {"open_questions": SkillFigure(0.8, 0.8)}
