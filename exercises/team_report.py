@@ -186,30 +186,45 @@ def streak_distribution(streaks: Iterable[int], withheld: list[str]) -> dict[str
     return {name: (None if name in hidden else count) for name, count in counts.items()}
 
 
+def answerers(members: Sequence[MemberActivity], posts: Sequence[ChannelPost]) -> list[set[str]]:
+    """For each post, the keys of the members who answered its drill within the thread's life.
+
+    One pass over each member's answers (indexed by drill), not posts x answers."""
+    by_post: list[set[str]] = [set() for _ in posts]
+    wanted = {post.drill_id for post in posts}
+    for member in members:
+        times: dict[str, list[datetime]] = {}
+        for answer in member.answers:
+            if answer.drill_id in wanted:
+                times.setdefault(answer.drill_id, []).append(answer.at)
+        if not times:
+            continue
+        for index, post in enumerate(posts):
+            if any(post.at <= at < post.at + THREAD_LIFE for at in times.get(post.drill_id, ())):
+                by_post[index].add(member.key)
+    return by_post
+
+
 def channel_share(members: Sequence[MemberActivity], posts: Sequence[ChannelPost], window: Window) -> float | None:
     """Answered (post, member) pairs over all possible ones this week; a channel's possible answerers are the
     members who answered any of its drills in the posts given. None when nothing was posted."""
-    this_week = [post for post in posts if window.holds(post.at)]
-    if not this_week:
+    if not any(window.holds(post.at) for post in posts):
         return None
-    answered_by: dict[int, set[str]] = {}
-    for index, post in enumerate(posts):
-        answered_by[index] = {m.key for m in members if any(
-            a.drill_id == post.drill_id and post.at <= a.at < post.at + THREAD_LIFE for a in m.answers)}
-    channel_team: dict[str, set[str]] = {}
-    for index, post in enumerate(posts):
-        channel_team.setdefault(post.channel, set()).update(answered_by[index])
-    possible = sum(len(channel_team[post.channel]) for post in this_week)
+    answered_by = answerers(members, posts)
+    team_of: dict[str, set[str]] = {}
+    for post, keys in zip(posts, answered_by, strict=True):
+        team_of.setdefault(post.channel, set()).update(keys)
+    possible = sum(len(team_of[post.channel]) for post in posts if window.holds(post.at))
     if not possible:
         return 0.0
-    done = sum(len(answered_by[index]) for index, post in enumerate(posts) if window.holds(post.at))
+    done = sum(len(keys) for post, keys in zip(posts, answered_by, strict=True) if window.holds(post.at))
     return round(done / possible, 3)
 
 
 def channel_team(members: Sequence[MemberActivity], posts: Sequence[ChannelPost]) -> list[MemberActivity]:
     """The members who answered at least one of these channel drills: a channel's team."""
-    return [m for m in members if any(
-        a.drill_id == p.drill_id and p.at <= a.at < p.at + THREAD_LIFE for p in posts for a in m.answers)]
+    keys = set().union(*answerers(members, posts)) if posts else set()
+    return [m for m in members if m.key in keys]
 
 
 def top_topics(members: Sequence[MemberActivity], window: Window, withheld: list[str]) -> tuple[str, ...]:
