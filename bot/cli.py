@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     schedule = sub.add_parser("schedule", help="operator view of channel schedules: add, list, remove")
     schedule.add_argument("args", nargs=argparse.REMAINDER, help="add … | list [--json] | remove ID")
 
-    report = sub.add_parser("report", help="a team's practice report (aggregates only): text, --json, --png")
+    report = sub.add_parser("report", help="a team's practice report (aggregates only): text, --json, --png",
+                            add_help=False)  # `oars report --help` is answered by bot.cli_report's own parser
     report.add_argument("args", nargs=argparse.REMAINDER,
                         help="--platform P --workspace W [--channel C] [--weeks 4] [--png FILE] [--json]")
     return parser

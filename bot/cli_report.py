@@ -83,5 +83,6 @@ async def run_report(settings: Settings, args: Sequence[str], stdout: IO[str], s
         body = {"platform": opts.platform, "workspace": workspace, "channel": channel or None, **report.as_json()}
         stdout.write(json.dumps(body, ensure_ascii=False) + "\n")
     else:
-        stdout.write(report_text(report, scope).replace("*", "") + "\n")
+        plain = "\n".join(line.replace("*", "").strip("_") for line in report_text(report, scope).split("\n"))
+        stdout.write(plain + "\n")
     return 0

@@ -81,6 +81,7 @@ async def test_text_and_bad_usage(store: Store, redis_socket: str, tmp_path: Pat
     code, out, _ = await report(redis_socket, tmp_path, "--platform", "slack", "--workspace", "T1")
     assert code == 0
     assert "Members active: 9 of 10" in out and "Open questions: 67% (100%)" in out and "U01" not in out
+    assert "*" not in out and "\n_" not in out
     assert (await report(redis_socket, tmp_path, "--platform", "irc", "--workspace", "T1"))[0] == 2
     assert (await report(redis_socket, tmp_path, "--platform", "slack"))[0] == 2
     code, _, err = await report(redis_socket, tmp_path, "--platform", "slack", "--workspace", "T1", "--weeks", "0")
