@@ -8,6 +8,11 @@ Every part of a process (engine, adapters, scheduler, outbox) shares one client 
 pool. The pool is a blocking one: when all `max_connections` are in use, a command waits up to
 `pool_timeout` seconds for one to come back instead of failing at once (#12: redis-py's default pool
 raised "Too many connections" in a burst of answers, which members read as "Redis is down").
+
+REDIS_URL=redis+cluster://host:port (or rediss+cluster://, any one node) uses redis-py's asyncio
+`RedisCluster`, which discovers the other nodes and follows MOVED/ASK redirects and failovers. It offers the
+commands OARS uses with the same signatures, so the rest of the code takes it as a `Redis`; every multi-key
+command, transaction and Lua script keeps its keys in one hash slot (ARCHITECTURE.md, *Redis keys*).
 """
 
 from __future__ import annotations
@@ -19,15 +24,23 @@ import secrets
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
 log = logging.getLogger(__name__)
+CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
+
+
+def cluster_node_url(url: str | None) -> str | None:
+    """`redis://host:port` for a `redis+cluster://host:port` URL (rediss likewise); None for any other URL."""
+    scheme, sep, rest = (url or "").partition("://")
+    return f"{CLUSTER_SCHEMES[scheme]}://{rest}" if sep and scheme in CLUSTER_SCHEMES else None
 
 
 class RedisConnection:
@@ -52,6 +65,15 @@ class RedisConnection:
         common: dict[str, Any] = {"max_connections": self.max_connections, "timeout": self.pool_timeout,
                                   "decode_responses": True, "socket_timeout": 5, "socket_connect_timeout": 3,
                                   "client_name": self.client_name}
+        node_url = cluster_node_url(self._url)
+        if node_url:
+            cluster = RedisCluster.from_url(node_url, max_connections=self.max_connections, decode_responses=True,
+                                            socket_timeout=5, socket_connect_timeout=3,
+                                            client_name=self.client_name)
+            await cluster.initialize()
+            log.info("redis cluster with %d nodes", len(cluster.get_nodes()))
+            self.client = cast(aioredis.Redis, cluster)
+            return self.client
         if self._url:
             pool = aioredis.BlockingConnectionPool.from_url(self._url, health_check_interval=15, **common)
         else:

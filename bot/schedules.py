@@ -160,7 +160,9 @@ class ScheduleStore:
         return [Schedule.from_fields(row) for row in rows if row]
 
     async def remove(self, schedule_id: str) -> bool:
-        async with self.redis.pipeline(transaction=True) as pipe:
+        """Not a MULTI: the index and the schedule live in different Cluster slots. The index entry goes first, so
+        a crash in between leaves only an orphan hash that no scheduler reads."""
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.srem(SCHEDULE_INDEX, schedule_id)
             pipe.delete(schedule_key(schedule_id))
             removed, _ = await pipe.execute()

@@ -63,7 +63,7 @@ async def delete_keys(redis: Any, keys: Iterable[str]) -> int:
     for start in range(0, len(batch), _PAGE):
         async with redis.pipeline(transaction=False) as pipe:
             for key in batch[start:start + _PAGE]:
-                pipe.unlink(key)
+                pipe.execute_command("UNLINK", key)  # one key each: a ClusterPipeline splits no multi-key command
             await pipe.execute()
     return len(batch)
 
@@ -137,8 +137,8 @@ async def _outbox(redis: Any, scope: Scope) -> int:
                 pipe.xack(STREAM, GROUP, *ids)
                 pipe.hdel(ATTEMPTS, *ids)
                 for entry_id in ids:
-                    pipe.unlink(sent_key_for(entry_id))
-                    pipe.unlink(drill_key_for(entry_id))
+                    pipe.execute_command("UNLINK", sent_key_for(entry_id))
+                    pipe.execute_command("UNLINK", drill_key_for(entry_id))
             pipe.xdel(stream, *ids)
             await pipe.execute()
         removed += len(ids)

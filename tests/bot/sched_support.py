@@ -51,7 +51,8 @@ class FakePlatform:
 
 
 def settings_for(redis_socket: str, tmp_path: Path, now: datetime | None = NOW, **extra: Any) -> Settings:
-    values: dict[str, Any] = {"redis_url": f"unix://{redis_socket}", "oars_data_dir": tmp_path, "oars_now": now,
+    url = redis_socket if "://" in redis_socket else f"unix://{redis_socket}"  # a socket path, or a cluster URL
+    values: dict[str, Any] = {"redis_url": url, "oars_data_dir": tmp_path, "oars_now": now,
                               "oars_lease_seconds": 1, "oars_default_tz": "Europe/Berlin"}
     values.update(extra)
     return Settings(**values)

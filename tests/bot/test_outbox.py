@@ -122,7 +122,7 @@ async def test_reminder_goes_to_the_dm_and_paused_members_get_nothing(oars, redi
     await oars.store.update_profile(paused, paused=True, reminder="08:00")
     for member in (active, paused):
         item = OutboxItem("reminder", member.pid, "teams", "tn", "", member.user, "", "x", "2026-03-02")
-        await enqueue(redis, f"oars:{outbox}:fired:reminder:{member.pid}:2026-03-02", item)
+        await enqueue(redis, f"oars:{{outbox}}:fired:reminder:{member.pid}:2026-03-02", item)
     assert await outbox.drain() == 1
     assert [(t.channel, t.user) for t, _ in platform.sent] == [("a:conv", "29:a")]
     assert await _pending(redis) == 0
@@ -145,7 +145,7 @@ async def test_posts_to_one_channel_are_paced(oars, redis, platform) -> None:
     outbox = _outbox(oars, "a", pace={"slack": 0.2})
     await outbox.ensure_group()
     for n in range(3):
-        await enqueue(redis, f"oars:{outbox}:fired:s{n}:2026-03-02", _channel_item("C1", f"s{n}"))
+        await enqueue(redis, f"oars:{{outbox}}:fired:s{n}:2026-03-02", _channel_item("C1", f"s{n}"))
     await enqueue(redis, "oars:{outbox}:fired:other:2026-03-02", _channel_item("C2", "other"))
     assert await outbox.drain() == 4
     c1 = [at for (target, _), at in zip(platform.sent, platform.times, strict=True) if target.channel == "C1"]
