@@ -163,8 +163,9 @@ def zone_select(action_id: str, current: str | None) -> dict[str, Any]:
 
 
 def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str, paused: bool,
-              roleplays: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The App Home: streak, per-skill progress, the role-play trend, reminder and settings controls."""
+              roleplays: tuple[str, ...] = (), manager: bool = False) -> dict[str, Any]:
+    """The App Home: streak, per-skill progress, the role-play trend, reminder and settings controls (and, for
+    managers, a button for the team report)."""
     days = "day" if streak.current == 1 else "days"
     today = "Practised today :white_check_mark:" if streak.practised_today else "Not practised yet today"
     blocks: list[Block] = [
@@ -176,6 +177,8 @@ def home_view(streak: StreakPart, progress: ProgressPart, tz: str, reminder: str
              "value": "another", "style": "primary"},
             {"type": "button", "action_id": "oars:home:roleplay", "text": plain("Role-play"), "value": "roleplay"},
             {"type": "button", "action_id": "oars:home:tip", "text": plain("Tip"), "value": "tip"},
+            *([{"type": "button", "action_id": "oars:home:report", "text": plain("Team report"), "value": "report"}]
+              if manager else []),
         ]},
         {"type": "divider"},
     ]

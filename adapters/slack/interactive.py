@@ -106,14 +106,14 @@ class Interactive:
 
     async def publish_home(self, team: str, user: str) -> None:
         member = MemberRef(PLATFORM, team, user)
-        if not (await self.engine.store.profile(member)).tz:
-            who = await self.directory.user(user)
-            if who.tz:
-                await self.engine.set_timezone(member, who.tz)
+        who = await self.directory.user(user)
+        if not (await self.engine.store.profile(member)).tz and who.tz:
+            await self.engine.set_timezone(member, who.tz)
         view = await self.engine.overview(member)
         roleplays = tuple(trend_lines(await self.engine.roleplay.history(member)))
         await self.poster.client.views_publish(
-            user_id=user, view=home_view(view.streak, view.progress, view.tz, view.reminder, view.paused, roleplays)
+            user_id=user, view=home_view(view.streak, view.progress, view.tz, view.reminder, view.paused, roleplays,
+                                         manager=who.is_manager)
         )
 
     async def on_home_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -122,7 +122,7 @@ class Interactive:
         action = (body.get("actions") or [{}])[0]
         action_id, user, team = str(action.get("action_id", "")), str(body["user"]["id"]), _team(body)
         text, neutral = "", None
-        if action_id in {"oars:home:drill", "oars:home:tip", "oars:home:roleplay"}:
+        if action_id in {"oars:home:drill", "oars:home:tip", "oars:home:roleplay", "oars:home:report"}:
             neutral = str(action.get("value") or "")
         elif action_id == "oars:home:tz":
             text = f"settings tz {(action.get('selected_option') or {}).get('value', '')}"

@@ -54,3 +54,28 @@ async def test_a_member_who_is_not_a_manager_is_told_kindly(slack_env: SlackEnv)
     reply = (await slack_env.fake.wait_for("response:"))[0]
     assert reply.args["response_type"] == "ephemeral" and "for managers" in reply.args["text"]
     assert not slack_env.fake.calls_to("files.getUploadURLExternal")
+
+
+async def test_app_home_offers_managers_the_team_report(slack_env: SlackEnv) -> None:
+    import json
+
+    await seed_team(slack_env.engine.store, "slack", TEAM)
+    await slack_env.event({"type": "app_home_opened", "user": "U05", "channel": "DU05", "tab": "home"},
+                          event_id="EvH1")
+    member_view = (await slack_env.fake.wait_for("views.publish"))[0].args["view"]
+    assert "oars:home:report" not in json.dumps(member_view)
+    await slack_env.event({"type": "app_home_opened", "user": "UMGR", "channel": "DUMGR", "tab": "home"},
+                          event_id="EvH2")
+    manager_view = (await slack_env.fake.wait_for("views.publish", 2))[1].args["view"]
+    assert "oars:home:report" in json.dumps(manager_view)
+    payload = {
+        "type": "block_actions", "user": {"id": "UMGR", "team_id": TEAM}, "team": {"id": TEAM},
+        "container": {"type": "view", "view_id": "VH"}, "trigger_id": "t-r", "api_app_id": "A1",
+        "view": {"id": "VH", "type": "home"},
+        "actions": [{"type": "button", "action_id": "oars:home:report", "block_id": "oars_home_start",
+                     "value": "report", "action_ts": "700.1"}],
+    }
+    await slack_env.interact(payload)
+    complete = (await slack_env.fake.wait_for("files.completeUploadExternal"))[0]
+    assert complete.args["channel_id"] == "DUMGR"
+    assert "Members active: 9 of 10" in slack_env.fake.calls_to("chat.postMessage")[0].args["text"]
