@@ -102,7 +102,8 @@ async def test_cli_writes_a_png_that_decodes(store: Store, redis_socket: str, tm
     await seed_team(store)
     png = tmp_path / "team.png"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OARS_", "REDIS_"))}
-    env.update(REDIS_URL=f"unix://{redis_socket}", OARS_NOW=NOW.isoformat(), OARS_DATA_DIR=str(tmp_path),
+    url = redis_socket if "://" in redis_socket else f"unix://{redis_socket}"  # a socket, or a cluster's URL
+    env.update(REDIS_URL=url, OARS_NOW=NOW.isoformat(), OARS_DATA_DIR=str(tmp_path),
                PYTHONPATH=str(ROOT))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "report", "--platform", "slack", "--workspace", "T1", "--png", str(png),
