@@ -3,14 +3,13 @@
 Called by an adapter when a platform says the app was removed (Slack `app_uninstalled` / `tokens_revoked`,
 Teams `installationUpdate` remove). What goes:
 
-  oars:m:{<platform>:<workspace>:*}:*        every member's keys (profile, history, streak, …) and their entries in
-                                            `oars:reminders`
+  oars:m:{<platform>:<workspace>:*}:*        every member's keys (profile, history, streak, delivery claims,
+                                            …) and their entries in `oars:reminders`
   oars:schedule:<id> (+ `oars:schedules`)   the workspace's channel schedules, and their firing claims
   oars:{outbox} entries, sent and drill markers, attempts and dead letters for the workspace
   oars:{outbox}:fired:<schedule or member>:<date>
   oars:thread:{<platform>:<workspace>:*}:*  channel-drill thread markers
   oars:posts:{<platform>:<workspace>}        channel posts recorded for team reports
-  oars:inbox:<platform>:<workspace>:*        delivery dedupe records (they hold the replies sent)
 
 Keys are found with SCAN (on a Cluster, on every primary) and deleted one by one in a non-transactional
 pipeline, so nothing here needs its keys in one slot. Platform-specific keys (installations, conversation
@@ -74,7 +73,6 @@ async def purge(redis: Any, scope: Scope) -> int:
     removed = 0
     if scope.channels is None:
         removed += await _members(redis, platform, workspace)
-        removed += await delete_keys(redis, await scan_keys(redis, f"oars:inbox:{platform}:{workspace}:*"))
         removed += await delete_keys(redis, [f"oars:posts:{{{platform}:{workspace}}}"])
     removed += await _threads(redis, platform, workspace, scope)
     removed += await _schedules(redis, scope)

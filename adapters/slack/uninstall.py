@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack.installations import RedisInstallationStore
 from bot.engine import Engine
-from bot.workspace_purge import Scope, delete_keys, purge, scan_keys
+from bot.workspace_purge import Scope, purge
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -55,6 +55,5 @@ class Uninstaller:
         for workspace in teams:
             if self.installations is not None:
                 await self.installations.async_delete_installation(enterprise_id=None, team_id=workspace)
-            await delete_keys(redis, await scan_keys(redis, f"oars:slack:event:{workspace}:*"))
             await purge(redis, Scope(PLATFORM, workspace))
         log.info("slack app removed from %s: installation and workspace data deleted", team or enterprise)

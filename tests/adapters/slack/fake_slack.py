@@ -205,8 +205,7 @@ class FakeSlack:
             team = self.tokens.get(str(args.get("refresh_token", "")))
             if team is None:
                 return {"ok": False, "error": "invalid_refresh_token"}
-            workspace = self.workspaces[team]
-            return {"ok": True, **self._issue(workspace), "team": {"id": team}}
+            return {"ok": True, **self._issue(self.workspaces[team]), "team": {"id": team}}
         workspace = next((w for w in self.workspaces.values() if w.code == args.get("code")), None)
         if workspace is None:
             return {"ok": False, "error": "invalid_code"}

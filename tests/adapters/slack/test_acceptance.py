@@ -35,7 +35,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def served(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[str]:
+def serve_redis_url() -> str:
+    """REDIS_URL of the served process: '' is the embedded Redis (test_acceptance_on_cluster overrides it)."""
+    return ""
+
+
+@pytest.fixture
+async def served(tmp_path: Path, fake_slack: FakeSlack, serve_redis_url: str) -> AsyncIterator[str]:
     missing = _missing_parts()
     if missing:
         pytest.skip(missing)
@@ -44,7 +50,7 @@ async def served(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[str]:
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
     env = {**os.environ, "SLACK_API_URL": fake_slack.api_url, "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "", "OARS_DATA_DIR": str(tmp_path / "data"),
-           "REDIS_URL": "", "OARS_NOW": "", "OARS_MANAGERS": "", "SLACK_FEEDBACK_MODE": "ephemeral"}
+           "REDIS_URL": serve_redis_url, "OARS_NOW": "", "OARS_MANAGERS": "", "SLACK_FEEDBACK_MODE": "ephemeral"}
     log = (tmp_path / "serve.log").open("wb")
     proc = await asyncio.create_subprocess_exec(*command, "serve", "--port", str(port), "--host", "127.0.0.1",
                                                 env=env, stdout=log, stderr=log)
