@@ -47,7 +47,7 @@ class ReplyWatchingSlack(FakeSlack):
         self.waiters[channel] = future
         return future
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], *rest: Any) -> dict[str, Any]:
         self.calls.clear()  # thousands of calls per run: remember none of them
         self.connections.clear()
         if method == "chat.postMessage":
@@ -58,7 +58,7 @@ class ReplyWatchingSlack(FakeSlack):
             future = self.waiters.pop(str(args.get("channel", "")), None)
             if future is not None and not future.done():
                 future.set_result(time.perf_counter())
-        return super()._answer(method, args)
+        return super()._answer(method, args, *rest)
 
 
 def free_port() -> int:
