@@ -72,6 +72,11 @@ def _load() -> Encoder | None:
     return _encoder
 
 
+def encoder() -> Encoder | None:
+    """The shared base encoder (loaded on first call), or None when it is unavailable."""
+    return _load()
+
+
 def available() -> bool:
     """True when embeddings can be computed (loads the model on first call)."""
     return _load() is not None

@@ -114,6 +114,10 @@ class WordPiece:
             start = end
         return tuple(pieces)
 
+    def word_ids(self, word: str) -> tuple[int, ...]:
+        """The word pieces of one pre-tokenized word (cached)."""
+        return self._word(word)
+
     def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
         """[CLS] + word pieces + [SEP], truncated to max_tokens in all."""
         ids = [self.cls]
