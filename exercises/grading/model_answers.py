@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from exercises.grading.text import first_clause, swap_person
+from exercises.grading.text import VERBISH, first_clause, swap_person
 
 _PHRASE = re.compile(r"\b(?:the|your|this|that|my|our|a|an)\s+(?:[a-z'-]+\s+){0,2}[a-z'-]+", re.I)
 _AUX = re.compile(r"^(?:do|does|did|is|are|was|were|have|has|will|would|can|could|should)\s+", re.I)
@@ -19,6 +19,10 @@ def _topic(prompt: str) -> str:
     if not m:
         return "this"
     phrase = m.group(0).split()
+    for i, word in enumerate(phrase[1:], 1):
+        if word.lower() in VERBISH:
+            del phrase[i:]
+            break
     while len(phrase) > 1 and phrase[-1].lower() in _STOP_TAIL:
         phrase.pop()
     return swap_person(" ".join(phrase)).replace("your", "your", 1)

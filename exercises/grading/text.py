@@ -269,6 +269,17 @@ _SWAPS = {
     "she'll": "you'll", "he'll": "you'll", "his": "your", "him": "you", "herself": "yourself",
     "himself": "yourself", "they're": "you're", "they've": "you've", "their": "your", "they": "you",
 }
+# The client's "you" means the practitioner: seen from the practitioner it becomes I/me/my.
+_YOU_SWAPS = {"your": "my", "yours": "mine", "you're": "I'm", "you've": "I've", "you'll": "I'll", "you'd": "I'd",
+              "yourself": "myself"}
+_SUBJECT_NEXT = frozenset(
+    "don't do did didn't are aren't were weren't can can't could couldn't will won't would wouldn't should never "
+    "always just keep kept said say think know knew want need have haven't had get got make made tell told "
+    "understand listen".split())
+# Common verbs that end a noun phrase: 'the sprint went', 'your manager tells you'.
+VERBISH = frozenset(
+    "went goes go going gone was were is are been be did does do done works worked work feels felt looks looked "
+    "turned ended came got gets has had have tells told says said makes made keeps kept seems seemed".split())
 _HER_AS_OBJECT = frozenset(
     "nervous anxious uneasy worried happy sad angry tired feel to a the up down off out back in".split()
 )
@@ -281,7 +292,14 @@ def swap_person(text: str) -> str:
     for i, token in enumerate(tokens_):
         core = token.strip(".,!?;:\"'")
         low = core.lower()
-        if low in _SWAPS:
+        if low == "you":
+            nxt = tokens_[i + 1].strip(".,!?;:\"'").lower() if i + 1 < len(tokens_) else ""
+            token = token.replace(core, "I" if nxt in _SUBJECT_NEXT else "me")
+        elif low in _YOU_SWAPS:
+            token = token.replace(core, _YOU_SWAPS[low])
+        elif low in ("are", "were") and out and out[-1] == "I":
+            token = token.replace(core, "am" if low == "are" else "was")
+        elif low in _SWAPS:
             repl = _SWAPS[low]
             token = token.replace(core, repl)
         elif low == "her":

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from exercises.grading.text import VERBISH
+
 from exercises.grading.text import GENERIC, content_stems, expand, stem
 
 # Generic words that still name a topic of their own when they are all a question is about
@@ -65,7 +67,8 @@ def topic_phrase(prompt: str) -> str | None:
         kept: list[str] = []
         for i, word in enumerate(m.group(0).split()):
             low = word.lower()
-            if i and (low in _PHRASE_END or low.endswith("ing") or low in ("better", "worse", "well")):
+            if i and (low in _PHRASE_END or low in VERBISH or low.endswith("ing")
+                      or low in ("better", "worse", "well")):
                 break
             kept.append(word)
         while len(kept) > 2 and kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly")):
