@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from exercises.coder import code
+from exercises.coder import client_talk, code
 from exercises.grader import grade
 from exercises.grading.text import MAX_SUMMARY_CHARS
 from exercises.vocabulary import FREE_TEXT_KINDS
@@ -45,11 +45,28 @@ def _text_field(obj: dict[str, Any], name: str) -> str:
     return value
 
 
+def _context_field(obj: dict[str, Any]) -> list[str]:
+    context = obj.get("context", [])
+    if context is None:
+        return []
+    if isinstance(context, str):
+        return [context]
+    if not isinstance(context, list) or not all(isinstance(t, str) for t in context):
+        raise LineError("context must be a list of strings (the preceding turns, oldest first)")
+    return context
+
+
 def _code_one(obj: dict[str, Any]) -> dict[str, Any]:
     text = _text_field(obj, "text")
     if len(text) > MAX_SUMMARY_CHARS * 4:
         raise LineError(f"text too long ({len(text)} characters); send one turn at a time")
-    return code(text).as_dict()
+    context = _context_field(obj)
+    speaker = obj.get("speaker", "therapist")
+    if speaker not in ("therapist", "client", None):
+        raise LineError("speaker must be 'therapist' or 'client'")
+    if speaker == "client":
+        return client_talk(text, context).as_dict()
+    return code(text, context).as_dict()
 
 
 def _grade_one(obj: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +98,9 @@ def _run(stdin: TextIO, stdout: TextIO, handle: Callable[[dict[str, Any]], dict[
 
 
 def run_code(stdin: TextIO, stdout: TextIO) -> int:
-    """`oars code`: {"text": ...} per line -> {"code", "confidence", "sentences"} per line."""
+    """`oars code`: {"text", "context"?} -> {"code", "confidence", "behaviour", "question_type",
+    "reflection_type", "input_type", "sentences"}; {"text", "speaker": "client", "context"?} -> {"talk",
+    "confidence"}."""
     return _run(stdin, stdout, _code_one)
 
 

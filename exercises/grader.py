@@ -1,18 +1,23 @@
 """Grade a free-text drill reply: grade(kind, prompt, reply, model_answers) -> Verdict.
 
-Rules of thumb that shape every kind: a false "revise" on a good answer costs more than a lenient pass,
-so topic checks are generous; feedback says what works first, then what to change and why; bad input
-(empty, emoji-only, huge, not English) gets a friendly revise, never an exception.
+The verdict is learned: the MI model (exercises/coder/learned.py) reads the drill prompt and the reply in one
+pass, and its grading head, given the kind and a few surface signals, gives P(pass) and names the main
+problem. The older cue tables (exercises/grading/*) no longer decide; they supply specific, quoted feedback
+when they agree with the model, and the model's problem gets its own quoted line when they do not. Without
+the model (encoder package missing, or OARS_SEMANTIC=0) the cue tables decide as before.
+Bad input (empty, emoji-only, huge, not English) gets a friendly revise, never an exception.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from exercises.coder import Coding, code
+from exercises.coder import Coding, code_linear, learned
+from exercises.grading import signals as surface
 from exercises.grading.base import Assessment
 from exercises.grading.model_answers import make_model_answer
 from exercises.grading.others import grade_affirmation, grade_emphasize_autonomy, grade_summary
+from exercises.grading.problems import NEXT_STEP, PRAISE, problem_feedback
 from exercises.grading.questions import grade_open_question
 from exercises.grading.reflective import (
     grade_develop_discrepancy,
@@ -22,6 +27,7 @@ from exercises.grading.reflective import (
 from exercises.grading.relevance import CHECK_CONTENT_TIP, UNRELATED_FEEDBACK, clearly_unrelated, lexical_link
 from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input, fix_typos
 from exercises.model import Verdict
+from exercises.semantic.pairs import GRADING_BUDGET
 from exercises.vocabulary import FREE_TEXT_KINDS
 
 Grader = Callable[[str, str, Sequence[str], Coding], Assessment]
@@ -57,28 +63,87 @@ def _codes_seen(coding: Coding) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# P(pass) at or above the model's threshold passes (chosen out-of-fold by tools/train_grader_head.py to keep
+# MI-inconsistent passes rare); at or above STRONG_AT, with nothing to polish, it earns 3/3.
+STRONG_AT = 0.85
+_REFLECTIVE = frozenset({"reflection", "complex_reflection"})
+
+
+def _rule_assessment(kind: str, prompt: str, text: str, answers: tuple[str, ...], model: str,
+                     coding: Coding) -> Assessment:
+    """The cue tables' reading of the reply: specific quoted lines, and their own pass/revise opinion."""
+    assessment = _GRADERS[kind](prompt, text, answers, coding)
+    if (kind in _CONTENT_KINDS and not assessment.issues and not (kind == "roll_with_resistance" and "?" in text)
+            and clearly_unrelated(text, prompt, answers or (model,))):
+        assessment.good.clear()
+        assessment.tips.clear()
+        assessment.issues.append(UNRELATED_FEEDBACK)
+    elif kind in _LINKED_KINDS and not assessment.issues and not lexical_link(text, prompt, answers or (model,)):
+        assessment.tips.append(CHECK_CONTENT_TIP)
+    return assessment
+
+
+def _parroting(kind: str, prompt: str, text: str) -> bool:
+    """Nearly all of the reply is the client's own words, in their order (a simple reflection at best)."""
+    sig = surface.signals(kind, prompt, text)
+    k = len(surface.KINDS)
+    return bool(sig[k] >= 0.85 and sig[k + 2] >= 0.6)
+
+
+def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem: str, assessment: Assessment,
+                   parrot: bool) -> tuple[str, tuple[str, ...]]:
+    """Verdict-consistent feedback: what works first, then the one change that matters."""
+    if p_pass >= pass_at:
+        good = [line for line in assessment.good if "step beyond" not in line] if parrot else list(assessment.good)
+        lines = good or [PRAISE[kind]]
+        tips = [] if assessment.issues else list(assessment.tips)
+        strong = p_pass >= max(STRONG_AT, pass_at) and not assessment.issues and not tips and not parrot
+        if parrot:
+            tips = [problem_feedback("parrot", kind, text)]
+        elif not strong:
+            tips = tips[:1] or [NEXT_STEP[kind]]
+        return ("pass", (*lines, *tips)) if strong else ("pass2", (*lines, *tips))
+    if assessment.issues:
+        return "revise", assessment.lines()
+    good = [line for line in assessment.good if "step beyond" not in line][:1]
+    return "revise", (*good, problem_feedback(problem, kind, text))
+
+
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
     """Grade a free-text drill reply. Raises ValueError for a kind the grader does not know."""
     if kind not in _GRADERS:
         raise ValueError(f"unknown kind: {kind!r}; expected one of {', '.join(FREE_TEXT_KINDS)}")
     answers = tuple(a for a in model_answers if isinstance(a, str) and a.strip())
-    model = answers[0] if answers else make_model_answer(kind, prompt or "")
+    prompt = prompt if isinstance(prompt, str) else ""
+    model = answers[0] if answers else make_model_answer(kind, prompt)
     reply = reply if isinstance(reply, str) else ""
     problem = bad_input(reply, MAX_SUMMARY_CHARS if kind == "summary" else MAX_REPLY_CHARS)
     if problem:
         return Verdict("revise", 0, (problem,), model, ())
     text = fix_typos(reply.strip())
-    coding = code(text)
-    assessment = _GRADERS[kind](prompt or "", text, answers, coding)
-    if (kind in _CONTENT_KINDS and not assessment.issues and not (kind == "roll_with_resistance" and "?" in text)
-            and clearly_unrelated(text, prompt or "", answers or (model,))):
-        assessment.good.clear()
-        assessment.tips.clear()
-        assessment.issues.append(UNRELATED_FEEDBACK)
-    elif (kind in _LINKED_KINDS and not assessment.issues
-          and not lexical_link(text, prompt or "", answers or (model,))):
-        # Not evidence enough to revise (good paraphrases share no words too), but never full marks unseen.
-        assessment.tips.append(CHECK_CONTENT_TIP)
+    coding = code_linear(text)
+    assessment = _rule_assessment(kind, prompt, text, answers, model, coding)
+    mi = learned.load()
+    if mi is None:
+        return _rules_verdict(kind, assessment, model, coding)
+    heads = mi.run((prompt,), text, GRADING_BUDGET)
+    p_pass, problems = mi.grade(heads, surface.signals(kind, prompt, text))
+    named = max((p for p in problems if p != "none"), key=lambda p: problems[p])
+    parrot = _parroting(kind, prompt, text) and kind in _REFLECTIVE | {"roll_with_resistance"}
+    pass_at = float(mi.meta.get("pass_threshold", 0.5))
+    outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named, assessment, parrot)
+    main, _ = heads.best("code", mi.labels["code"])
+    codes = (main, *(c for c in _codes_seen(coding) if c != main))
+    if outcome == "revise":
+        score = 0 if named == "gibberish" or not assessment.recognisable else 1
+        if model:
+            lines = (*lines, "Compare with the model answer below, then try your own version.")
+        return Verdict("revise", score, lines, model, codes)
+    return Verdict("pass", 3 if outcome == "pass" else 2, lines, model, codes)
+
+
+def _rules_verdict(kind: str, assessment: Assessment, model: str, coding: Coding) -> Verdict:
+    """The cue tables' own verdict: used only when the learned model is unavailable."""
     verdict, score = assessment.verdict()
     lines = assessment.lines()
     if verdict == "revise" and not assessment.issues:

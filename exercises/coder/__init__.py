@@ -1,8 +1,11 @@
-"""The MI coder: label a practitioner turn with one of the 13 codes in exercises.vocabulary.CODES.
+"""The MI coder: label a practitioner turn, read in its conversation, with one of the 13 codes of
+exercises.vocabulary.CODES and with AnnoMI's view of it (main behaviour and subtypes); label a client turn
+as change, sustain or neutral talk.
 
-code(text) -> Coding. Each sentence is scored by a small linear model (exercises/coder/scorer.py,
-weights trained by tools/train_coder.py), near-certain surface rules correct it (rules.py), and a
-multi-sentence turn gets one main code by the MITI-style logic in `main_code`.
+code(text, context) -> Coding. The learned model (exercises/coder/learned.py: all-MiniLM-L6-v2 with trained
+low-rank deltas and heads, one forward pass over the preceding turns and the turn) decides. When the model
+cannot load (no encoder package, or OARS_SEMANTIC=0) the older sentence-level linear model and its rules
+(scorer.py, rules.py, `main_code`) answer instead, so the coder always works.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from exercises.coder import learned
 from exercises.coder.features import normalise, split_sentences
 from exercises.coder.rules import apply_rules
 from exercises.coder.scorer import load_model
 
-__all__ = ["ClientTalk", "Coding", "SentenceCoding", "client_talk", "code", "main_code"]
+__all__ = ["ClientTalk", "Coding", "SentenceCoding", "client_talk", "code", "code_linear", "main_code"]
 
 # The AnnoMI view of each of the 13 codes: main behaviour, question / reflection / input subtype.
 BEHAVIOUR: dict[str, str] = {
@@ -56,22 +60,31 @@ class Coding:
     code: str
     confidence: float
     sentences: tuple[SentenceCoding, ...] = ()
+    # AnnoMI's view (behaviour, question type, reflection type, input type) when the learned model gave one;
+    # otherwise derived from the 13-code label.
+    annomi: tuple[str, str | None, str | None, str | None] | None = None
 
     @property
     def behaviour(self) -> str:
         """AnnoMI main behaviour: question | reflection | therapist_input | other."""
-        return BEHAVIOUR.get(self.code, "other")
+        return self.annomi[0] if self.annomi else BEHAVIOUR.get(self.code, "other")
 
     @property
     def question_type(self) -> str | None:
+        if self.annomi:
+            return self.annomi[1]
         return {"open_question": "open", "closed_question": "closed"}.get(self.code)
 
     @property
     def reflection_type(self) -> str | None:
+        if self.annomi:
+            return self.annomi[2]
         return {"simple_reflection": "simple", "complex_reflection": "complex"}.get(self.code)
 
     @property
     def input_type(self) -> str | None:
+        if self.annomi:
+            return self.annomi[3]
         return INPUT_TYPE.get(self.code)
 
     def as_dict(self) -> dict[str, object]:
@@ -148,12 +161,54 @@ class ClientTalk:
 
 
 def client_talk(text: str, context: Sequence[str] = ()) -> ClientTalk:
-    """Code a client utterance (interim: neutral until the learned client-talk head lands)."""
-    return ClientTalk("neutral", 0.5)
+    """Code a client utterance given the preceding turns (oldest first): change, sustain or neutral talk."""
+    clean = normalise(text)
+    model = learned.load()
+    if not clean or model is None:
+        return ClientTalk("neutral", 1.0 if not clean else 0.0)
+    talk, p = model.run(_clean_context(context), clean).best("talk", model.labels["talk"])
+    return ClientTalk(talk, p)
+
+
+def _clean_context(context: Sequence[str]) -> tuple[str, ...]:
+    return tuple(normalise(t) for t in list(context)[-3:] if isinstance(t, str) and normalise(t))
+
+
+_SUBTYPE = {"question": "qtype", "reflection": "rtype", "therapist_input": "itype"}
+
+
+def _learned_code(model: learned.MIModel, clean: str, context: tuple[str, ...]) -> Coding:
+    """The learned path: one pass for the turn, one batched pass for its sentences when it has several."""
+    heads = model.run(context, clean)
+    behaviour, _ = heads.best("behaviour", model.labels["behaviour"])
+    subtypes: dict[str, str | None] = {"question": None, "reflection": None, "therapist_input": None}
+    if behaviour in _SUBTYPE:
+        head = _SUBTYPE[behaviour]
+        subtypes[behaviour] = heads.best(head, model.labels[head])[0]
+    main, p_main = heads.best("code", model.labels["code"])
+    sentences = split_sentences(clean)[:8]
+    if len(sentences) > 1:
+        coded = tuple((s, *h.best("code", model.labels["code"])) for s, h in
+                      zip(sentences, model.run_many(context, sentences), strict=True))
+    else:
+        coded = ((clean, main, p_main),)
+    annomi = (behaviour, subtypes["question"], subtypes["reflection"], subtypes["therapist_input"])
+    return Coding(main, p_main, coded, annomi)
 
 
 def code(text: str, context: Sequence[str] = ()) -> Coding:
     """Code one practitioner turn, given the preceding turns (oldest first). Never raises on odd input."""
+    clean = normalise(text)
+    if not clean:
+        return Coding("other", 1.0, ())
+    model = learned.load()
+    if model is not None:
+        return _learned_code(model, clean[:4000], _clean_context(context))
+    return code_linear(clean)
+
+
+def code_linear(text: str) -> Coding:
+    """The older sentence-level linear coder with its surface rules (fallback, and the grader's cue source)."""
     clean = normalise(text)
     if not clean:
         return Coding("other", 1.0, ())

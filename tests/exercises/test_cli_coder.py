@@ -66,3 +66,23 @@ def test_flushes_after_each_line() -> None:
     out = Counting()
     run_code(io.StringIO('{"text": "Hi."}\n{"text": "Bye."}\n'), out)
     assert Counting.flushes >= 2
+
+
+def test_code_with_context_and_client_talk_contract() -> None:
+    rc, rows = _run(run_code, [
+        json.dumps({"text": "What would make it worth it for you?", "context": ["I don't know if I can stop."]}),
+        json.dumps({"text": "I really want to be there for my kids.", "speaker": "client",
+                    "context": ["What matters most to you?"]}),
+        json.dumps({"text": "Hi", "context": "one turn as a string"}),
+        json.dumps({"text": "Hi", "context": [1, 2]}),
+        json.dumps({"text": "Hi", "speaker": "robot"}),
+    ])
+    assert rc == 0 and len(rows) == 5
+    assert {"code", "confidence", "behaviour", "question_type", "reflection_type"} <= set(rows[0])
+    assert rows[0]["behaviour"] in ("question", "reflection", "therapist_input", "other")
+    assert rows[0]["question_type"] in ("open", "closed", None)
+    assert rows[0]["reflection_type"] in ("simple", "complex", None)
+    assert set(rows[1]) == {"talk", "confidence"} and rows[1]["talk"] in ("change", "sustain", "neutral")
+    assert 0 <= rows[1]["confidence"] <= 1
+    assert "code" in rows[2]
+    assert "error" in rows[3] and "error" in rows[4]

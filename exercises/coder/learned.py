@@ -1,0 +1,130 @@
+"""The learned MI model at run time: all-MiniLM-L6-v2 with trained low-rank deltas, and small heads.
+
+One forward pass over (context, text) gives a vector that every head reads: AnnoMI main behaviour, question,
+reflection and input subtypes, client talk, the 13 codes, and (with the drill kind and a few surface signals)
+the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only) as
+exercises/data/mi_model.npz; this module needs numpy alone. Results are cached per input, so the coder and
+the grader asking about the same reply share one pass.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from exercises import semantic
+from exercises.semantic.encoder import Encoder, gelu
+from exercises.semantic.pairs import CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL, encode_pair
+
+log = logging.getLogger(__name__)
+MODEL_FILE = "mi_model.npz"
+CODER_BUDGET = (CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL)
+_CACHE_SIZE = 512
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Probabilities of every coder head for one (context, text), plus the pooled vector for the grader."""
+
+    vector: np.ndarray
+    probs: dict[str, np.ndarray]
+
+    def best(self, head: str, labels: Sequence[str]) -> tuple[str, float]:
+        p = self.probs[head]
+        i = int(np.argmax(p))
+        return labels[i], float(p[i])
+
+
+class MIModel:
+    """Adapted encoder + heads, loaded once per process."""
+
+    def __init__(self, base: Encoder, arrays: dict[str, np.ndarray]) -> None:
+        self.meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+        self.labels: dict[str, list[str]] = self.meta["heads"]
+        self.problems: list[str] = self.meta["problems"]
+        f32 = {k: v.astype(np.float32) for k, v in arrays.items()}
+        self.encoder = base.adapted(f32)
+        self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
+        self.grade_hidden = (f32["grade_hidden.w"].T.copy(), f32["grade_hidden.b"])
+        self.grade_out = (f32["grade_out.w"].T.copy(), f32["grade_out.b"])
+        self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def run_many(self, context: Sequence[str], texts: Sequence[str],
+                 budget: tuple[int, int, int] = CODER_BUDGET) -> list[Heads]:
+        """Heads for several texts after the same context, in one batched pass (cached per text)."""
+        keys = [(tuple(context), t, budget) for t in texts]
+        with self._lock:
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+        todo = [k for k in dict.fromkeys(keys) if k not in found]
+        if todo:
+            tok = self.encoder.tokenizer
+            vectors = self.encoder.pair_vectors([encode_pair(tok, context, k[1], budget) for k in todo])
+            with self._lock:
+                for k, vec in zip(todo, vectors, strict=True):
+                    probs = {name: _softmax(vec @ w + b) for name, (w, b) in self.heads.items()}
+                    found[k] = self._cache[k] = Heads(vec, probs)
+                while len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return [found[k] for k in keys]
+
+    def run(self, context: Sequence[str], text: str, budget: tuple[int, int, int] = CODER_BUDGET) -> Heads:
+        return self.run_many(context, [text], budget)[0]
+
+    def grade(self, heads: Heads, signals: np.ndarray) -> tuple[float, dict[str, float]]:
+        """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
+        w1, b1 = self.grade_hidden
+        w2, b2 = self.grade_out
+        hidden = gelu(np.concatenate([heads.vector, signals]).astype(np.float32) @ w1 + b1)
+        out = hidden @ w2 + b2
+        p_pass = float(1.0 / (1.0 + np.exp(-out[0])))
+        problems = _softmax(out[1:])
+        return p_pass, {name: float(p) for name, p in zip(self.problems, problems, strict=True)}
+
+
+_lock = threading.Lock()
+_model: MIModel | None = None
+_failed = False
+
+
+def load() -> MIModel | None:
+    """The packaged model, or None when the encoder or the weights are unavailable (callers fall back)."""
+    global _model, _failed
+    if _model is not None or _failed:
+        return _model
+    with _lock:
+        if _model is not None or _failed:
+            return _model
+        base = semantic.encoder()
+        if base is None:
+            _failed = True
+            return None
+        try:
+            with resources.files("exercises").joinpath("data", MODEL_FILE).open("rb") as fh:
+                arrays = dict(np.load(fh, allow_pickle=False))
+            _model = MIModel(base, arrays)
+        except (OSError, KeyError, ValueError) as exc:
+            log.warning("learned MI model not usable: %s", exc)
+            _failed = True
+    return _model
+
+
+def reset() -> None:
+    """Forget the loaded model (tests)."""
+    global _model, _failed
+    with _lock:
+        _model, _failed = None, False

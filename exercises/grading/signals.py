@@ -1,0 +1,63 @@
+"""A few surface signals the learned grader reads next to the encoder's vector (same code at training and run time).
+
+They carry what a mean-pooled vector blurs: how much of the reply is the client's own words (parroting),
+whether it asks, how long it is, how much of it is not English letters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+
+import numpy as np
+
+from exercises.vocabulary import FREE_TEXT_KINDS
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
+_STOP = frozenset(
+    "a an the and or but so to of in on at for with is are was were be been am i you he she it we they me my "
+    "your his her its our their this that these those do does did not no just really very can could would "
+    "will have has had there here what how".split())
+KINDS = FREE_TEXT_KINDS
+SIGNALS = 8
+DIM = len(KINDS) + SIGNALS
+
+
+def client_words(prompt: str) -> str:
+    """The client's own words in a drill prompt: the quoted part when the prompt frames a quote."""
+    quotes = _QUOTE.findall(prompt)
+    return " ".join(quotes) if quotes else prompt
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def signals(kind: str, prompt: str, reply: str) -> np.ndarray:
+    """Kind one-hot followed by SIGNALS surface numbers, float32."""
+    out = np.zeros(DIM, dtype=np.float32)
+    if kind in KINDS:
+        out[KINDS.index(kind)] = 1.0
+    words = _words(reply)
+    client = _words(client_words(prompt))
+    content = [w for w in words if w not in _STOP]
+    client_set = {w for w in client if w not in _STOP}
+    shared = sum(1 for w in content if w in client_set)
+    bigrams = list(itertools.pairwise(words))
+    client_bigrams = set(itertools.pairwise(client))
+    stripped = reply.strip()
+    letters = [c for c in stripped if c.isalpha()]
+    k = len(KINDS)
+    out[k] = shared / len(content) if content else 0.0
+    out[k + 1] = len({w for w in content if w in client_set}) / len(client_set) if client_set else 0.0
+    out[k + 2] = sum(1 for b in bigrams if b in client_bigrams) / len(bigrams) if bigrams else 0.0
+    out[k + 3] = math.log1p(len(words)) / 4.0
+    out[k + 4] = 1.0 if stripped.endswith("?") else 0.0
+    out[k + 5] = min(stripped.count("?"), 3) / 3.0
+    out[k + 6] = min(len(re.findall(r"[.!?]+(?:\s|$)", stripped)), 5) / 5.0
+    out[k + 7] = (sum(1 for c in stripped if not c.isascii()) / len(stripped)) if stripped else 0.0
+    if not letters:
+        out[k + 7] = 1.0
+    return out
