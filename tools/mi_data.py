@@ -1,0 +1,155 @@
+"""Training data for the MI model: AnnoMI utterances with their context, our coder examples, graded replies.
+
+AnnoMI is read from the shared file at training time only (never copied into the repository). The dev
+split holds out whole transcripts (tools.coder_data.held_out_group), so numbers on it are honest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.coder_data import MAIN_OF, held_out_group, load_examples
+
+ROOT = Path(__file__).resolve().parent.parent
+GRADER_DATA = ROOT / "tools" / "grader_data"
+LEGACY_GRADER_DATA = ROOT / "tests" / "exercises" / "data"
+
+BEHAVIOURS = ("question", "reflection", "therapist_input", "other")
+QTYPES = ("open", "closed")
+RTYPES = ("simple", "complex")
+ITYPES = ("information", "advice", "options", "negotiation")
+TALK = ("change", "sustain", "neutral")
+# AnnoMI "other" covers these of our codes; a partial label lets the 13-code head learn from it.
+OTHER_CODES = ("affirm", "seek_collaboration", "emphasize_autonomy", "confront", "other")
+
+
+def annomi_path() -> Path:
+    """The shared AnnoMI file: $OARS_ANNOMI, else the first `shared/` found beside the repo or its parents."""
+    env = os.environ.get("OARS_ANNOMI")
+    if env:
+        return Path(env)
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "data" / "annomi" / "annomi-train.csv"
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "data" / "annomi" / "annomi-train.csv"
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One coder training row. Labels are None where the source says nothing about that head."""
+
+    text: str
+    context: tuple[str, ...]
+    group: str
+    behaviour: str | None = None
+    qtype: str | None = None
+    rtype: str | None = None
+    itype: str | None = None
+    talk: str | None = None
+    code: str | None = None  # one of the 13 codes
+    code_set: tuple[str, ...] = ()  # partial label: the code is one of these
+
+
+def _sub(value: str) -> str:
+    return value.strip().lower()
+
+
+def load_annomi(path: Path | None = None, context_turns: int = 3) -> tuple[list[Utterance], list[Utterance]]:
+    """(train, dev) utterances; dev = whole held-out transcripts."""
+    rows = list(csv.DictReader((path or annomi_path()).open(encoding="utf-8", newline="")))
+    by_tid: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_tid.setdefault(row["transcript_id"], []).append(row)
+    train: list[Utterance] = []
+    dev: list[Utterance] = []
+    for tid, turns in by_tid.items():
+        turns.sort(key=lambda r: int(r["utterance_id"]))
+        texts = [r["utterance_text"].strip() for r in turns]
+        for i, row in enumerate(turns):
+            text = texts[i]
+            if not text:
+                continue
+            ctx = tuple(t for t in texts[max(0, i - context_turns) : i] if t)
+            group = f"annomi-{tid}"
+            if row["interlocutor"] == "client":
+                talk = _sub(row["client_talk_type"])
+                if talk not in TALK:
+                    continue
+                item = Utterance(text, ctx, group, talk=talk)
+            else:
+                beh = _sub(row["main_therapist_behaviour"])
+                if beh not in BEHAVIOURS:
+                    continue
+                q = _sub(row["question_subtype"]) if beh == "question" else ""
+                r = _sub(row["reflection_subtype"]) if beh == "reflection" else ""
+                t = _sub(row["therapist_input_subtype"]) if beh == "therapist_input" else ""
+                code = None
+                code_set: tuple[str, ...] = ()
+                if beh == "question" and q in QTYPES:
+                    code = f"{q}_question"
+                elif beh == "reflection" and r in RTYPES:
+                    code = f"{r}_reflection"
+                elif beh == "therapist_input":
+                    code = {"information": "give_information", "advice": "advise", "options": "offer_options",
+                            "negotiation": "negotiate"}.get(t)
+                    if code is None:
+                        code_set = ("give_information", "advise", "offer_options", "negotiate")
+                elif beh == "other":
+                    code_set = OTHER_CODES
+                item = Utterance(text, ctx, group, behaviour=beh, qtype=q if q in QTYPES else None,
+                                 rtype=r if r in RTYPES else None, itype=t if t in ITYPES else None,
+                                 code=code, code_set=code_set)
+            (dev if held_out_group(tid) else train).append(item)
+    return train, dev
+
+
+def load_coder_examples() -> list[Utterance]:
+    """Our own hand-written, sentence-level examples of the 13 codes (no context)."""
+    out = []
+    for ex in load_examples():
+        beh = MAIN_OF[ex.code]
+        out.append(Utterance(
+            ex.text, (), f"own-{ex.group}", behaviour=beh,
+            qtype={"open_question": "open", "closed_question": "closed"}.get(ex.code),
+            rtype={"simple_reflection": "simple", "complex_reflection": "complex"}.get(ex.code),
+            itype={"give_information": "information", "advise": "advice", "offer_options": "options",
+                   "negotiate": "negotiation"}.get(ex.code),
+            code=ex.code))
+    return out
+
+
+@dataclass(frozen=True)
+class GradedReply:
+    """One labelled drill reply and the writer who wrote it (the unit of leave-one-writer-out)."""
+
+    writer: str
+    kind: str
+    prompt: str
+    reply: str
+    expect: str
+    problem: str | None
+
+
+def load_graded(include_legacy: bool = True) -> list[GradedReply]:
+    """Every labelled reply: independent writers' batches in tools/grader_data, plus the older labelled
+    batches under tests/exercises/data (one writer per file)."""
+    out: list[GradedReply] = []
+    for path in sorted(GRADER_DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                out.append(GradedReply(r.get("writer") or path.stem, r["kind"], r["prompt"], r["reply"],
+                                       r["expect"], r.get("problem")))
+    if include_legacy:
+        for path in sorted(LEGACY_GRADER_DATA.glob("*_replies*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    r = json.loads(line)
+                    out.append(GradedReply(f"legacy-{path.stem}", r["kind"], r["prompt"], r["reply"],
+                                           r["expected"], None))
+    return out
