@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench faults clean
+.PHONY: chat test lint bench faults train clean
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,12 @@ bench: $(STAMP)
 
 faults: $(STAMP)  # bursts, kill -9, Redis stopped/frozen, hostile requests, forget me; prints the table
 	$(VENV)/bin/python -m bench.faults
+# Retrain the MI model (torch, training only; never needed by `make chat` or `make test`).
+train: $(STAMP)
+	$(VENV)/bin/python -m pip install -q -e '.[dev,train]'
+	$(VENV)/bin/python tools/train_mi.py --epochs 2 --lora-from 2 --threads 1 --out /tmp/oars-mi.npz
+	$(VENV)/bin/python tools/train_coder_heads.py --model /tmp/oars-mi.npz
+	$(VENV)/bin/python tools/train_grader_head.py --model /tmp/oars-mi.npz --out exercises/data/mi_model.npz
 
 clean:
 	rm -rf $(VENV) build *.egg-info

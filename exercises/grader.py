@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from exercises.coder import Coding, code_linear, learned
 from exercises.grading import signals as surface
 from exercises.grading.base import Assessment
@@ -63,8 +65,8 @@ def _codes_seen(coding: Coding) -> tuple[str, ...]:
     return tuple(seen)
 
 
-# P(pass) at or above the model's threshold passes (chosen out-of-fold by tools/train_grader_head.py to keep
-# MI-inconsistent passes rare); at or above STRONG_AT, with nothing to polish, it earns 3/3.
+# P(pass) at or above the model's threshold passes (the best leave-one-writer-out agreement, chosen by
+# tools/train_grader_head.py); at or above STRONG_AT, with nothing to polish, it earns 3/3.
 STRONG_AT = 0.85
 _REFLECTIVE = frozenset({"reflection", "complex_reflection"})
 
@@ -81,6 +83,28 @@ def _rule_assessment(kind: str, prompt: str, text: str, answers: tuple[str, ...]
     elif kind in _LINKED_KINDS and not assessment.issues and not lexical_link(text, prompt, answers or (model,)):
         assessment.tips.append(CHECK_CONTENT_TIP)
     return assessment
+
+
+def grading_signals(kind: str, prompt: str, text: str, assessment: Assessment) -> np.ndarray:
+    """What the grading head reads beside the encoder: kind, surface signals and the cue tables' opinion."""
+    rules, score = assessment.verdict()
+    return np.concatenate([surface.signals(kind, prompt, text),
+                           np.asarray([rules == "pass", score / 3], dtype=np.float32)])
+
+
+def rule_view(kind: str, prompt: str, reply: str) -> Assessment:
+    """The cue tables' assessment of a reply exactly as grade() computes it (for training the head)."""
+    text = fix_typos(reply.strip())
+    model = make_model_answer(kind, prompt)
+    return _rule_assessment(kind, prompt, text, (), model, code_linear(text))
+
+
+def _same_text(text: str, answers: Sequence[str]) -> bool:
+    """The reply is one of the drill's model answers, give or take case, spacing and punctuation."""
+    def norm(s: str) -> str:
+        return " ".join("".join(c for c in s.lower() if c.isalnum() or c.isspace()).split())
+
+    return bool(text) and norm(text) in {norm(a) for a in answers if a}
 
 
 def _parroting(kind: str, prompt: str, text: str) -> bool:
@@ -127,10 +151,12 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     if mi is None:
         return _rules_verdict(kind, assessment, model, coding)
     heads = mi.run((prompt,), text, GRADING_BUDGET)
-    p_pass, problems = mi.grade(heads, surface.signals(kind, prompt, text))
+    p_pass, problems = mi.grade(heads, grading_signals(kind, prompt, text, assessment))
     named = max((p for p in problems if p != "none"), key=lambda p: problems[p])
     parrot = _parroting(kind, prompt, text) and kind in _REFLECTIVE | {"roll_with_resistance"}
     pass_at = float(mi.meta.get("pass_threshold", 0.5))
+    if _same_text(text, (*answers, model)):
+        p_pass = max(p_pass, STRONG_AT)  # the model answer we show must never be marked down
     outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named, assessment, parrot)
     main, _ = heads.best("code", mi.labels["code"])
     codes = (main, *(c for c in _codes_seen(coding) if c != main))

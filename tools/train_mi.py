@@ -143,7 +143,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a shared machine)")
-    ap.add_argument("--hold-writers", default="w14", help="comma-separated writers kept out of training")
+    ap.add_argument("--hold-writers", default="", help="comma-separated writers kept out of training")
     ap.add_argument("--lora-from", type=int, default=0, help="first layer with LoRA (lower layers frozen)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)

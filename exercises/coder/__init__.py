@@ -177,21 +177,30 @@ def _clean_context(context: Sequence[str]) -> tuple[str, ...]:
 _SUBTYPE = {"question": "qtype", "reflection": "rtype", "therapist_input": "itype"}
 
 
+def _sentence_codes(model: learned.MIModel, context: tuple[str, ...], sentences: list[str]) -> tuple[
+        SentenceCoding, ...]:
+    """Each sentence: the learned code head (read in context) averaged with the older linear model (which
+    knows our own examples best), then the near-certain surface rules."""
+    linear = load_model()
+    order = [linear.codes.index(c) for c in model.labels["code"]]
+    out = []
+    for sentence, heads in zip(sentences, model.run_many(context, sentences), strict=True):
+        probs = 0.5 * heads.probs["code"] + 0.5 * linear.probabilities(sentence)[order]
+        ranked = sorted(zip(model.labels["code"], probs.tolist(), strict=True), key=lambda cp: -cp[1])
+        out.append((sentence, *apply_rules(sentence, ranked)))
+    return tuple(out)
+
+
 def _learned_code(model: learned.MIModel, clean: str, context: tuple[str, ...]) -> Coding:
-    """The learned path: one pass for the turn, one batched pass for its sentences when it has several."""
+    """AnnoMI's view from one pass over the whole turn; the 13-code label from its sentences (MITI logic)."""
     heads = model.run(context, clean)
     behaviour, _ = heads.best("behaviour", model.labels["behaviour"])
     subtypes: dict[str, str | None] = {"question": None, "reflection": None, "therapist_input": None}
     if behaviour in _SUBTYPE:
         head = _SUBTYPE[behaviour]
         subtypes[behaviour] = heads.best(head, model.labels[head])[0]
-    main, p_main = heads.best("code", model.labels["code"])
-    sentences = split_sentences(clean)[:8]
-    if len(sentences) > 1:
-        coded = tuple((s, *h.best("code", model.labels["code"])) for s, h in
-                      zip(sentences, model.run_many(context, sentences), strict=True))
-    else:
-        coded = ((clean, main, p_main),)
+    coded = _sentence_codes(model, context, split_sentences(clean)[:8] or [clean])
+    main, p_main = main_code(coded)
     annomi = (behaviour, subtypes["question"], subtypes["reflection"], subtypes["therapist_input"])
     return Coding(main, p_main, coded, annomi)
 

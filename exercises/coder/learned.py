@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from exercises import semantic
+from exercises.coder.features import split_sentences
+from exercises.coder.scorer import load_model
 from exercises.semantic.encoder import Encoder, gelu
 from exercises.semantic.pairs import CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL, encode_pair
 
@@ -28,6 +31,26 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "mi_model.npz"
 CODER_BUDGET = (CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL)
 _CACHE_SIZE = 512
+
+
+_WH = re.compile(r"^(?:so,? |and |ok,? |okay,? )?(?:what|how|why|where|when|who|which|whose)\b", re.I)
+_AUX = re.compile(r"^(?:so,? |and |ok,? |okay,? )?(?:do|does|did|is|are|was|were|can|could|would|will|have|has|"
+                  r"should|shall|may|might|am|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|can't|haven't)\b",
+                  re.I)
+_INVITE = re.compile(r"\b(?:tell me|describe|walk me through|talk me through|say more|help me understand)\b", re.I)
+SURFACE_DIM = 13 + 8
+
+
+def surface_features(text: str) -> np.ndarray:
+    """Question shape and the older linear coder's 13 probabilities: what a pooled vector blurs."""
+    sentences = split_sentences(text) or [text]
+    first, last = sentences[0].strip(), sentences[-1].strip()
+    words = len(text.split())
+    lexical = [bool(_WH.search(first)), bool(_AUX.search(first)), bool(_WH.search(last)), bool(_AUX.search(last)),
+               bool(_INVITE.search(text)), text.rstrip().endswith("?"), min(text.count("?"), 3) / 3,
+               np.log1p(words) / 4]
+    return np.concatenate([load_model().probabilities(text), np.asarray(lexical, dtype=np.float32)]).astype(
+        np.float32)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -61,6 +84,7 @@ class MIModel:
         self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
         self.grade_hidden = (f32["grade_hidden.w"].T.copy(), f32["grade_hidden.b"])
         self.grade_out = (f32["grade_out.w"].T.copy(), f32["grade_out.b"])
+        self._stacked = any(w.shape[0] > base.dim for w, _ in self.heads.values())
         self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -76,7 +100,8 @@ class MIModel:
             vectors = self.encoder.pair_vectors([encode_pair(tok, context, k[1], budget) for k in todo])
             with self._lock:
                 for k, vec in zip(todo, vectors, strict=True):
-                    probs = {name: _softmax(vec @ w + b) for name, (w, b) in self.heads.items()}
+                    stacked = np.concatenate([vec, surface_features(k[1])]) if self._stacked else vec
+                    probs = {name: _softmax(stacked[: w.shape[0]] @ w + b) for name, (w, b) in self.heads.items()}
                     found[k] = self._cache[k] = Heads(vec, probs)
                 while len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)

@@ -23,6 +23,7 @@ _STOP = frozenset(
 KINDS = FREE_TEXT_KINDS
 SIGNALS = 8
 DIM = len(KINDS) + SIGNALS
+RULE_SIGNALS = 2  # the cue tables' own verdict and score, appended by the grader (see exercises/grader.py)
 
 
 def client_words(prompt: str) -> str:

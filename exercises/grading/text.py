@@ -285,6 +285,19 @@ _HER_AS_OBJECT = frozenset(
 )
 
 
+def _third_person(word: str) -> bool:
+    """'loves', 'wants', 'tries' after he/she: a present-tense verb that agrees with 'you' once swapped."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _plain_verb(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "oes")):
+        return word[:-2]
+    return word[:-1]
+
+
 def swap_person(text: str) -> str:
     """Turn the client's first-person words into second person for a reflection ('I've' -> 'you've')."""
     out: list[str] = []
@@ -307,6 +320,8 @@ def swap_person(text: str) -> str:
             token = token.replace(core, "you" if not nxt or nxt in _HER_AS_OBJECT else "your")
         elif low in ("was", "is", "has", "does") and out and out[-1].lower() == "you":
             token = token.replace(core, {"was": "were", "is": "are", "has": "have", "does": "do"}[low])
+        elif i and tokens_[i - 1].strip(".,!?;:\"'").lower() in ("he", "she") and _third_person(low):
+            token = token.replace(core, _plain_verb(core))
         elif low == "was" and out and out[-1].lower() == "you":
             token = token.replace(core, "were")
         out.append(token)

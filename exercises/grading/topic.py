@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-from exercises.grading.text import VERBISH
-
-from exercises.grading.text import GENERIC, content_stems, expand, stem
+from exercises.grading.text import GENERIC, VERBISH, content_stems, expand, stem
 
 # Generic words that still name a topic of their own when they are all a question is about
 # ('What are you doing this weekend?' is not about the report).

@@ -1,0 +1,82 @@
+"""The learned MI model at run time: loads from package data, one pass shared by coder and grader, small files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exercises.coder import client_talk, code, learned
+from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
+
+MODEL = Path(__file__).resolve().parents[2] / "exercises" / "data" / learned.MODEL_FILE
+
+
+@pytest.fixture(scope="module")
+def model() -> learned.MIModel:
+    loaded = learned.load()
+    if loaded is None:
+        pytest.skip("encoder package not installed or OARS_SEMANTIC=0")
+    return loaded
+
+
+def test_model_file_is_small() -> None:
+    assert MODEL.exists()
+    assert MODEL.stat().st_size < 20 * 1024 * 1024
+
+
+def test_heads_cover_the_contract(model: learned.MIModel) -> None:
+    assert model.labels["behaviour"] == ["question", "reflection", "therapist_input", "other"]
+    assert model.labels["talk"] == ["change", "sustain", "neutral"]
+    heads = model.run(("I just can't get going in the mornings.",), "What would make mornings easier?")
+    for name, probs in heads.probs.items():
+        assert probs.shape == (len(model.labels[name]),)
+        assert abs(float(probs.sum()) - 1.0) < 1e-4 and (probs >= 0).all()
+
+
+def test_one_pass_is_shared_and_deterministic(model: learned.MIModel) -> None:
+    model._cache.clear()
+    a = model.run(("context",), "You feel stuck.")
+    b = model.run(("context",), "You feel stuck.")
+    assert a is b
+    model._cache.clear()
+    c = model.run(("context",), "You feel stuck.")
+    assert np.allclose(a.vector, c.vector)
+
+
+def test_batched_pass_matches_single(model: learned.MIModel) -> None:
+    model._cache.clear()
+    texts = ["You feel stuck.", "What would help?", "Have you tried going to bed earlier, because sleep matters?"]
+    batched = model.run_many(("I never sleep.",), texts)
+    model._cache.clear()
+    for text, heads in zip(texts, batched, strict=True):
+        assert np.allclose(model.run(("I never sleep.",), text).vector, heads.vector, atol=1e-4)
+
+
+def test_pair_inputs_are_capped() -> None:
+    from exercises import semantic
+
+    encoder = semantic.encoder()
+    if encoder is None:
+        pytest.skip("encoder package not installed")
+    ids, types = encode_pair(encoder.tokenizer, ["word " * 5000], "reply " * 10_000, GRADING_BUDGET)
+    assert len(ids) == len(types) <= sum(GRADING_BUDGET) + 3
+    assert types[0] == 0 and types[-1] == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🙏", "?!", "x" * 40_000, "¿Qué tal?"])
+def test_odd_input_never_raises(text: str) -> None:
+    coding = code(text, ["<!channel> hello", ""])
+    assert coding.behaviour in ("question", "reflection", "therapist_input", "other")
+    assert 0.0 <= coding.confidence <= 1.0
+    talk = client_talk(text, [text])
+    assert talk.talk in ("change", "sustain", "neutral") and 0.0 <= talk.confidence <= 1.0
+
+
+def test_subtypes_follow_behaviour(model: learned.MIModel) -> None:
+    for text in ("What brings you here today?", "Did you take your tablets?", "You're worried about the cost.",
+                 "You should stop smoking.", "Thanks for coming in."):
+        c = code(text, ["I'm not sure about any of this."])
+        assert (c.question_type is not None) == (c.behaviour == "question")
+        assert (c.reflection_type is not None) == (c.behaviour == "reflection")
