@@ -38,16 +38,20 @@ from tools.mi_data import GradedReply, load_graded  # noqa: E402
 from tools.mi_torch import PROBLEMS  # noqa: E402
 
 
+def vectors(model: learned.MIModel, rows: list[GradedReply]) -> np.ndarray:
+    """The encoder's pooled vector for each (prompt, reply): the slow part, cached between runs."""
+    return np.stack([model.run((r.prompt,), fix_typos(r.reply.strip()), GRADING_BUDGET).vector
+                     for r in rows]).astype(np.float32)
+
+
+def head_signals(rows: list[GradedReply]) -> np.ndarray:
+    """Kind, surface signals and the cue tables' opinion, exactly as grade() builds them."""
+    return np.stack([grading_signals(r.kind, r.prompt, fix_typos(r.reply.strip()),
+                                     rule_view(r.kind, r.prompt, r.reply)) for r in rows]).astype(np.float32)
+
+
 def features(model: learned.MIModel, rows: list[GradedReply]) -> np.ndarray:
-    out = []
-    for i in range(0, len(rows), 32):
-        chunk = rows[i : i + 32]
-        for r in chunk:
-            text = fix_typos(r.reply.strip())
-            heads = model.run((r.prompt,), text, GRADING_BUDGET)
-            rules = rule_view(r.kind, r.prompt, r.reply)
-            out.append(np.concatenate([heads.vector, grading_signals(r.kind, r.prompt, text, rules)]))
-    return np.stack(out).astype(np.float32)
+    return np.concatenate([vectors(model, rows), head_signals(rows)], axis=1)
 
 
 class Head(nn.Module):
@@ -82,9 +86,17 @@ def fit(x: np.ndarray, rows: list[GradedReply], epochs: int = 300, seed: int = 7
     return head
 
 
-def predict(head: Head, x: np.ndarray) -> np.ndarray:
+SEEDS = (7, 11, 13, 17, 19)
+
+
+def fit_all(x: np.ndarray, rows: list[GradedReply]) -> list[Head]:
+    """Several heads from different seeds: their average is steadier near the pass line than any one."""
+    return [fit(x, rows, seed=s) for s in SEEDS]
+
+
+def predict(heads: list[Head], x: np.ndarray) -> np.ndarray:
     with torch.no_grad():
-        return torch.sigmoid(head(torch.tensor(x))[:, 0]).numpy()
+        return np.mean([torch.sigmoid(h(torch.tensor(x))[:, 0]).numpy() for h in heads], axis=0)
 
 
 def report(name: str, rows: list[GradedReply], p: np.ndarray, threshold: float) -> dict[str, object]:
@@ -120,18 +132,20 @@ def main() -> None:
     if args.cache and args.cache.exists():
         saved = np.load(args.cache)
         known = dict(zip(saved["key"].tolist(), saved["x"], strict=True))
+    known = {k: v[: model.encoder.dim] for k, v in known.items()}
     todo = [r for r, k in zip(rows, keys, strict=True) if k not in known]
     if todo:
-        known.update(zip([k for k in keys if k not in known], features(model, todo), strict=True))
-    x = np.stack([known[k] for k in keys])
+        known.update(zip([k for k in keys if k not in known], vectors(model, todo), strict=True))
+    vecs = np.stack([known[k] for k in keys])
     if args.cache:
-        np.savez(args.cache, x=x, key=np.array(keys))
+        np.savez(args.cache, x=vecs, key=np.array(keys))
+    x = np.concatenate([vecs, head_signals(rows)], axis=1)
     writers = sorted({r.writer for r in rows})
     oof = np.zeros(len(rows), dtype=np.float32)
     for w in writers:
         test = np.array([r.writer == w for r in rows])
-        head = fit(x[~test], [r for r, t in zip(rows, test, strict=True) if not t])
-        oof[test] = predict(head, x[test])
+        heads = fit_all(x[~test], [r for r, t in zip(rows, test, strict=True) if not t])
+        oof[test] = predict(heads, x[test])
     # Threshold: the best out-of-fold agreement (ties go to the higher, stricter threshold).
     bad = np.array([r.expect == "revise" for r in rows])
     best = (0.0, 0.5)
@@ -149,19 +163,18 @@ def main() -> None:
     for w in writers:
         sel = [i for i, r in enumerate(rows) if r.writer == w]
         per_writer[w] = report(f"  {w}", [rows[i] for i in sel], oof[sel], threshold)["agreement"]
-    head = fit(x, rows)
+    final = fit_all(x, rows)
     if args.dev and args.dev.exists():
         dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
         dev_rows = [GradedReply("dev", d["kind"], d["prompt"], d["reply"], d["expect"], None) for d in dev]
-        report("measure-only dev set", dev_rows, predict(head, features(model, dev_rows)), threshold)
+        report("measure-only dev set", dev_rows, predict(final, features(model, dev_rows)), threshold)
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     meta.update({"pass_threshold": threshold, "grader_lowo": lowo, "grader_lowo_per_writer": per_writer,
                  "grader_writers": len(writers), "grader_examples": len(rows)})
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    arrays["grade_hidden.w"] = head.hidden.weight.detach().numpy()
-    arrays["grade_hidden.b"] = head.hidden.bias.detach().numpy()
-    arrays["grade_out.w"] = head.out.weight.detach().numpy()
-    arrays["grade_out.b"] = head.out.bias.detach().numpy()
+    for name, part in (("grade_hidden", "hidden"), ("grade_out", "out")):
+        arrays[f"{name}.w"] = np.stack([getattr(h, part).weight.detach().numpy() for h in final])
+        arrays[f"{name}.b"] = np.stack([getattr(h, part).bias.detach().numpy() for h in final])
     np.savez_compressed(args.out or args.model, **arrays)
     print(f"threshold {threshold}; wrote {args.out or args.model}", flush=True)
 

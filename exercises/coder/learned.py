@@ -82,8 +82,13 @@ class MIModel:
         f32 = {k: v.astype(np.float32) for k, v in arrays.items()}
         self.encoder = base.adapted(f32)
         self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
-        self.grade_hidden = (f32["grade_hidden.w"].T.copy(), f32["grade_hidden.b"])
-        self.grade_out = (f32["grade_out.w"].T.copy(), f32["grade_out.b"])
+        # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged).
+        hidden_w, hidden_b = f32["grade_hidden.w"], f32["grade_hidden.b"]
+        out_w, out_b = f32["grade_out.w"], f32["grade_out.b"]
+        if hidden_w.ndim == 2:
+            hidden_w, hidden_b, out_w, out_b = hidden_w[None], hidden_b[None], out_w[None], out_b[None]
+        self.grade_heads = [(hw.T.copy(), hb, ow.T.copy(), ob)
+                            for hw, hb, ow, ob in zip(hidden_w, hidden_b, out_w, out_b, strict=True)]
         self._stacked = any(w.shape[0] > base.dim for w, _ in self.heads.values())
         self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
         self._lock = threading.Lock()
@@ -112,12 +117,13 @@ class MIModel:
 
     def grade(self, heads: Heads, signals: np.ndarray) -> tuple[float, dict[str, float]]:
         """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
-        w1, b1 = self.grade_hidden
-        w2, b2 = self.grade_out
-        hidden = gelu(np.concatenate([heads.vector, signals]).astype(np.float32) @ w1 + b1)
-        out = hidden @ w2 + b2
-        p_pass = float(1.0 / (1.0 + np.exp(-out[0])))
-        problems = _softmax(out[1:])
+        x = np.concatenate([heads.vector, signals]).astype(np.float32)
+        p_pass = 0.0
+        problems = np.zeros(len(self.problems), dtype=np.float32)
+        for w1, b1, w2, b2 in self.grade_heads:
+            out = gelu(x @ w1 + b1) @ w2 + b2
+            p_pass += float(1.0 / (1.0 + np.exp(-out[0]))) / len(self.grade_heads)
+            problems += _softmax(out[1:]) / len(self.grade_heads)
         return p_pass, {name: float(p) for name, p in zip(self.problems, problems, strict=True)}
 
 

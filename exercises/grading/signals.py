@@ -16,12 +16,15 @@ from exercises.vocabulary import FREE_TEXT_KINDS
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
+# "Never", "always", "nobody": a label when the reply brings them, a faithful reflection when the client did.
+_ABSOLUTE = re.compile(
+    r"\b(?:never|always|nobody|no one|noone|everyone|everybody|every time|nothing|constantly|ever)\b", re.IGNORECASE)
 _STOP = frozenset(
     "a an the and or but so to of in on at for with is are was were be been am i you he she it we they me my "
     "your his her its our their this that these those do does did not no just really very can could would "
     "will have has had there here what how".split())
 KINDS = FREE_TEXT_KINDS
-SIGNALS = 8
+SIGNALS = 10
 DIM = len(KINDS) + SIGNALS
 RULE_SIGNALS = 2  # the cue tables' own verdict and score, appended by the grader (see exercises/grader.py)
 
@@ -61,4 +64,6 @@ def signals(kind: str, prompt: str, reply: str) -> np.ndarray:
     out[k + 7] = (sum(1 for c in stripped if not c.isascii()) / len(stripped)) if stripped else 0.0
     if not letters:
         out[k + 7] = 1.0
+    out[k + 8] = 1.0 if _ABSOLUTE.search(reply) else 0.0
+    out[k + 9] = 1.0 if _ABSOLUTE.search(client_words(prompt)) else 0.0
     return out
