@@ -107,9 +107,9 @@ def _same_text(text: str, answers: Sequence[str]) -> bool:
     return bool(text) and norm(text) in {norm(a) for a in answers if a}
 
 
-def _parroting(kind: str, prompt: str, text: str) -> bool:
-    """Nearly all of the reply is the client's own words, in their order (a simple reflection at best)."""
-    sig = surface.signals(kind, prompt, text)
+def _parroting(sig: np.ndarray) -> bool:
+    """Nearly all of the reply is the client's own words, in their order (a simple reflection at best);
+    `sig` is the grading_signals vector, so the overlap numbers are computed once per reply."""
     k = len(surface.KINDS)
     return bool(sig[k] >= 0.85 and sig[k + 2] >= 0.6)
 
@@ -151,9 +151,10 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     if mi is None:
         return _rules_verdict(kind, assessment, model, coding)
     heads = mi.run((prompt,), text, GRADING_BUDGET)
-    p_pass, problems = mi.grade(heads, grading_signals(kind, prompt, text, assessment))
+    sig = grading_signals(kind, prompt, text, assessment)
+    p_pass, problems = mi.grade(heads, sig)
     named = max((p for p in problems if p != "none"), key=lambda p: problems[p])
-    parrot = _parroting(kind, prompt, text) and kind in _REFLECTIVE | {"roll_with_resistance"}
+    parrot = _parroting(sig) and kind in _REFLECTIVE | {"roll_with_resistance"}
     pass_at = float(mi.meta.get("pass_threshold", 0.5))
     if _same_text(text, (*answers, model)):
         p_pass = max(p_pass, STRONG_AT)  # the model answer we show must never be marked down
