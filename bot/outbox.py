@@ -172,9 +172,11 @@ class Outbox:
         last_claim = 0.0
         try:
             while True:
+                raise_if_cancelling()
                 try:
                     await self.ensure_group()
                     while True:
+                        raise_if_cancelling()  # a cancel that a Redis call swallowed (see bot.tasks)
                         if time.monotonic() - last_claim >= self.claim_every:
                             last_claim = time.monotonic()
                             await self.reclaim()

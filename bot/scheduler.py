@@ -152,6 +152,7 @@ class Scheduler:
     # --- leadership -----------------------------------------------------------------------------
     async def _lease_loop(self) -> None:
         while True:
+            raise_if_cancelling()  # a cancel that a Redis call swallowed (see bot.tasks)
             try:
                 await self.tick()
             except (RedisError, OSError):
@@ -177,6 +178,7 @@ class Scheduler:
     async def _take_office(self) -> None:
         """Build the jobs, then catch up what fell due while nobody led; retried until it succeeds once."""
         while self.is_leader:
+            raise_if_cancelling()
             try:
                 await self.rebuild()
                 await self.catch_up()
@@ -189,11 +191,13 @@ class Scheduler:
     # --- jobs from Redis ------------------------------------------------------------------------
     async def _listen(self) -> None:
         while True:
+            raise_if_cancelling()
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.subscribe(CHANGES_CHANNEL)
                 self._changed.set()  # anything may have changed while we were not subscribed
                 while True:
+                    raise_if_cancelling()
                     if await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0):
                         self._changed.set()
             except (RedisError, OSError):
@@ -206,6 +210,7 @@ class Scheduler:
 
     async def _rebuild_loop(self) -> None:
         while True:
+            raise_if_cancelling()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.rebuild_every):  # unlike 3.11's wait_for, never eats a cancel
                     await self._changed.wait()

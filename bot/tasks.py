@@ -1,4 +1,10 @@
-"""Helpers for long-running loops that must survive Redis outages but never swallow a cancel."""
+"""Helpers for long-running loops that must survive Redis outages but never swallow a cancel.
+
+Python 3.11's `asyncio.wait_for` (which redis-py uses around every socket write) loses a cancel that lands in
+the same loop step as the write completing: the call returns normally and only `Task.cancelling()` still
+remembers the request. So every long-running loop calls `raise_if_cancelling()` once per round as well as on
+Redis errors; otherwise `task.cancel()` is silently ignored and whoever awaits the task waits forever.
+"""
 
 from __future__ import annotations
 
