@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _what(kind: str, skill: str) -> str:
+    """The listing's focus column: the skill (or 'any'), 'digest', or 'roleplay:<focus or any>'."""
+    if kind == "digest":
+        return "digest"
+    if kind == "roleplay":
+        return f"roleplay:{'-'.join(skill.split()) or 'any'}"
+    return skill or "any"
+
+
 async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     parser = _parser()
     try:
@@ -73,8 +82,9 @@ async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str],
     try:
         if opts.action == "add":
             workspace, channel = opts.workspace.strip(), opts.channel.strip()
-            same = [s for s in await store.all() if (s.platform, s.workspace, s.channel, s.at, s.tz, s.days)
-                    == (opts.platform, workspace, channel, spec.at, spec.tz, spec.days)]
+            same = [s for s in await store.all() if s.kind != "roleplay" and (
+                s.platform, s.workspace, s.channel, s.at, s.tz, s.days)
+                == (opts.platform, workspace, channel, spec.at, spec.tz, spec.days)]
             if same:
                 stderr.write(f"oars schedule add: schedule {same[0].id} already posts to {opts.platform}:{workspace}:"
                              f"{channel} at {spec.at} {spec.tz} on {spec.days}; nothing added "
@@ -91,7 +101,7 @@ async def run_schedule(settings: Settings, args: Sequence[str], stdout: IO[str],
                 for s in schedules:
                     state = "paused" if s.paused else "active"
                     stdout.write(f"{s.id}  {s.platform}:{s.workspace}:{s.channel}  {s.at} {s.tz}  {s.days}  "
-                                 f"{'digest' if s.kind == 'digest' else s.skill or 'any'}  {state}\n")
+                                 f"{_what(s.kind, s.skill)}  {state}\n")
             return 0
         gone = next((s for s in await store.all() if s.id == opts.id), None)
         if await store.remove(opts.id):

@@ -29,7 +29,8 @@ ALIASES: dict[str, str] = {
     "opt": "opt",
 }
 _PREFIX = re.compile(r"^\s*(/oars|oars:?|!)\s*", re.IGNORECASE)
-_SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", "weekly", "digest"}
+_SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", "weekly", "digest", "roleplay",
+                   "role-play", "roleplays"}
 _OPT = re.compile(r"^(out|in)\b", re.IGNORECASE)
 
 

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 from bot.delivery import RateLimited, Senders, Target
 from bot.engine import Engine
 from bot.messages import Reply
+from bot.roleplay_replies import weekly_channel_reply, weekly_invite_reply
 from bot.store import MemberRef
 from bot.tasks import raise_if_cancelling
 from bot.team_data import Scope
@@ -51,11 +52,15 @@ def fired_key_for(key: str, local_date: str) -> str:
     """Claims one firing of a schedule or reminder per local date (same slot as the stream)."""
     return f"oars:{{outbox}}:fired:{key}:{local_date}"
 MAXLEN = 100_000
+CHANNEL_KIND, INVITE_KIND = "roleplay", "roleplay_invite"  # a weekly role-play's post and DMs (bot.weekly_roleplay)
 REMINDER_FIRING = "reminder:"  # a reminder's firing key is this + the member pid (see bot.scheduler)
+INVITE_FIRING = "roleplay:"  # a weekly role-play invitation's: this + the member pid + ":" + ISO week
 SENT_TTL = 3 * 24 * 3600
 FIRED_TTL = 4 * 24 * 3600
 # Seconds between two posts to one channel/conversation (Slack ~1/s per channel, Teams 7/s).
-PACE: dict[str, float] = {"slack": 1.0, "teams": 1 / 7}
+PACE: dict[str, float] = {"slack": 1.0, "teams": 1 / 7,
+                          # a weekly role-play's DMs, per workspace: well inside Slack's and Teams' app-wide limits
+                          "slack:roleplay_invite": 0.25, "teams:roleplay_invite": 0.1}
 
 # Claim the firing and enqueue it atomically: a crash can't leave a claim without its outbox entry.
 _ENQUEUE = """
@@ -70,8 +75,10 @@ return false
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One due post: a channel drill (`kind` 'channel'), a member's DM reminder ('reminder') or a manager's
-    weekly report ('digest', `user` the manager, `channel` the channel reported on or '' for the workspace)."""
+    """One due post: a channel drill (`kind` 'channel'), a member's DM reminder ('reminder'), a manager's
+    weekly report ('digest', `user` the manager, `channel` the channel reported on or '' for the workspace), or
+    a weekly role-play: the channel's post ('roleplay', `skill` its focus) and each member's DM invitation
+    ('roleplay_invite', `key` the member pid, `channel` the channel it is for)."""
 
     kind: str
     key: str  # schedule id, or the member pid for reminders
@@ -108,11 +115,13 @@ async def enqueue(redis: Any, fired_key: str, item: OutboxItem, fired_ttl: int =
 
 
 async def forget_member(redis: Any, member: MemberRef) -> int:
-    """`forget me`: drop the member's reminder firings and their undelivered or dead-lettered entries."""
+    """`forget me`: drop the member's reminder and weekly role-play firings and their undelivered or dead-lettered
+    entries."""
     removed = 0
-    fired = [k async for k in redis.scan_iter(match=fired_key_for(REMINDER_FIRING + member.pid, "*"), count=500)]
-    if fired:
-        removed += await redis.unlink(*fired)
+    for prefix in (REMINDER_FIRING, INVITE_FIRING):
+        fired = [k async for k in redis.scan_iter(match=fired_key_for(prefix + member.pid, "*"), count=500)]
+        if fired:
+            removed += await redis.unlink(*fired)
     for stream in (STREAM, DEAD_STREAM):
         start = "-"
         while True:
@@ -268,7 +277,7 @@ class Outbox:
         if drill_id:  # so a reclaimed copy that finds this post can still tie its thread to the drill
             await self.redis.set(drill_key_for(entry_id), drill_id, ex=SENT_TTL)
         try:
-            message_id = await self._send(sender, replace(target, key=entry_id), reply)
+            message_id = await self._send(sender, replace(target, key=entry_id), reply, item.kind)
         except Exception as err:  # any platform failure: leave pending, retried after min_idle_ms
             log.warning("outbox: sending %s failed: %s", entry_id, err, exc_info=True)
             return await self._failed(entry_id, item, str(err))
@@ -302,6 +311,10 @@ class Outbox:
             return Target(item.platform, item.workspace, channel or "", user=member.user)
         if item.kind == "digest":  # `channel` is the channel reported on ('' = workspace): sent to the manager's DM
             return Target(item.platform, item.workspace, "", user=item.user)
+        if item.kind == INVITE_KIND:  # `channel` is the channel whose weekly role-play it is: sent to the DM
+            member = MemberRef.from_pid(item.key)
+            dm = (await self.engine.store.profile(member)).dm_channel
+            return Target(item.platform, item.workspace, dm or "", user=member.user)
         return Target(item.platform, item.workspace, item.channel)
 
     async def _build(self, item: OutboxItem) -> tuple[Target, Reply, str] | None:
@@ -313,13 +326,21 @@ class Outbox:
         if item.kind == "digest":
             return await self._target(item), await self.engine.reports.reply(
                 Scope(item.platform, item.workspace, item.channel), digest=True), ""
+        if item.kind == CHANNEL_KIND:
+            return await self._target(item), weekly_channel_reply(item.skill), ""
+        if item.kind == INVITE_KIND:  # paused or forgotten since it was enqueued: nothing
+            member = MemberRef.from_pid(item.key)
+            if (await self.engine.store.profile(member)).paused or \
+                    not await self.redis.exists(self.engine.store.key(member, "history")):
+                return None
+            return await self._target(item), weekly_invite_reply(item.skill), ""
         reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())
         return await self._target(item), reply, drill.id
 
-    async def _send(self, sender: Any, target: Target, reply: Reply) -> str:
+    async def _send(self, sender: Any, target: Target, reply: Reply, kind: str = "") -> str:
         waits = 0
         while True:
-            await self._pace(target)
+            await self._pace(target, kind)
             try:
                 return str(await sender.send(target, reply))
             except RateLimited as limited:
@@ -329,15 +350,17 @@ class Outbox:
                 until = time.monotonic() + limited.retry_after
                 self._blocked_until[target.platform] = max(self._blocked_until.get(target.platform, 0.0), until)
 
-    async def _pace(self, target: Target) -> None:
-        """Wait for the platform's back-off, then for this channel's next free slot (reserved synchronously)."""
+    async def _pace(self, target: Target, kind: str = "") -> None:
+        """Wait for the platform's back-off, then for this channel's next free slot (reserved synchronously).
+        A weekly role-play's invitations share one lane per workspace, so a big channel's DMs trickle out."""
         blocked = self._blocked_until.get(target.platform, 0.0) - time.monotonic()
         if blocked > 0:
             await asyncio.sleep(blocked)
-        interval = self.pace.get(target.platform, 0.0)
+        lane = kind == INVITE_KIND
+        interval = self.pace.get(f"{target.platform}:{INVITE_KIND}" if lane else target.platform, 0.0)
         if interval <= 0:
             return
-        key = (target.platform, target.workspace, target.channel or f"@{target.user}")
+        key = (target.platform, target.workspace, f"#{INVITE_KIND}" if lane else target.channel or f"@{target.user}")
         now = time.monotonic()
         slot = max(now, self._next_slot.get(key, 0.0))
         self._next_slot[key] = slot + interval

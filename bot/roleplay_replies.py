@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.messages import Choice, Reply
 from bot.text import quote_user_text
-from exercises.roleplay import FAIR_GOOD, MAX_TURNS, Case, Report, Session, Turn
+from exercises.roleplay import FAIR_GOOD, MAX_TURNS, Case, Report, Session, Turn, find_cases
 
 END = Choice("End and get my report", "roleplay:end")
 AGAIN = Choice("Another role-play", "roleplay")
@@ -179,3 +179,41 @@ def trend_lines(history: list[dict[str, Any]]) -> list[str]:
 
 def cases_list(cases: list[Case]) -> str:
     return "\n".join(f"• `{c.id}`: {c.title} ({c.setting})" for c in cases)
+
+
+# --- the weekly role-play of a channel (bot.weekly_roleplay) -------------------------------------------------
+HOW_CHOICE = Choice("How the client reacts", "roleplay:how")
+
+
+def focus_words(focus: str) -> str:
+    """' about <case title>' for one case, ' (focus: <words>)' for a setting or skill, '' for any case."""
+    if not focus:
+        return ""
+    found = find_cases(focus) or []
+    if len(found) == 1:
+        return f" about {quote_user_text(found[0].title, 80)}"
+    return f" (focus: {quote_user_text(focus, 40)})"
+
+
+def weekly_channel_reply(focus: str) -> Reply:
+    """The channel's post: an invitation, not a summons; how to join without waiting for a DM."""
+    command = f"roleplay {quote_user_text(focus, 40)}" if focus else "roleplay"
+    return Reply(
+        f"*This week's role-play*{focus_words(focus)}\n"
+        "Time for our weekly practice conversation: you play the practitioner, I play a client who is in two minds "
+        "about a change. It takes about ten minutes, whenever suits you this week. Those of you who practise here "
+        f"have a one-click start waiting in your DM with me; anyone else, DM me `{command}`.\n"
+        "One thing to try: reflect before you ask, and see what the client tells you. Your report is yours alone; "
+        "team reports show only totals.")
+
+
+def weekly_invite_reply(focus: str) -> Reply:
+    """One member's DM: the one-click start (the session opens only when they choose to play)."""
+    start_action = f"roleplay:{focus}" if focus else "roleplay"
+    return Reply(
+        f"*Your weekly role-play is ready*{focus_words(focus)}\n"
+        "You play the practitioner; the client is in two minds about a change. Aim for more reflections than "
+        "questions, ask before you advise, and notice when change talk appears. About ten minutes; type `end` "
+        "at any point for your MITI-style report, which only you see.\n"
+        "Not this week? Just leave it. `pause` stops these invitations and your reminders.",
+        choices=(Choice("Start the role-play", start_action), HOW_CHOICE))

@@ -29,10 +29,11 @@ from apscheduler.triggers.cron import CronTrigger
 from redis.exceptions import RedisError
 
 from bot.app import OarsApp
-from bot.outbox import REMINDER_FIRING, Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
+from bot.outbox import CHANNEL_KIND, REMINDER_FIRING, Outbox, OutboxItem, consumer_name, enqueue, fired_key_for
 from bot.schedules import ScheduleStore
 from bot.store import CHANGES_CHANNEL, MemberRef
 from bot.tasks import raise_if_cancelling
+from bot.weekly_roleplay import WeeklyRoleplay
 from exercises.schedule_math import ALL_DAYS, cron_days, last_fire, local_date, parse_time
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class Scheduler:
         self.renew_every = self.lease.ms / 1000 / 3
         self.rebuild_every = rebuild_every
         self.schedules = ScheduleStore(self.redis, self.clock)
+        self.weekly = WeeklyRoleplay(oars.store, oars.engine.team)
         self.outbox = Outbox(self.redis, oars.engine, oars.senders, self.name, min_idle_ms=min_idle_ms,
                              claim_every=claim_every, pace=pace)
         self.run_outbox = run_outbox
@@ -328,7 +330,10 @@ class Scheduler:
         item = await self._item(key, due)
         if item is None:
             return False
-        entry = await enqueue(self.redis, self.fired_key(key, due, item[1]), item[0])
+        if item[0].kind == CHANNEL_KIND:  # a weekly role-play: its members' invitations, then the channel post
+            entry = await self.weekly.fire(item[0], self.fired_key(key, due, item[1]), self.clock.now())
+        else:
+            entry = await enqueue(self.redis, self.fired_key(key, due, item[1]), item[0])
         if entry is None:
             log.info("scheduler: %s for %s already claimed", key, item[0].day)
             return False
@@ -347,6 +352,9 @@ class Scheduler:
         schedule = await self.schedules.get(key)
         if schedule is None or schedule.paused:
             return None
+        if schedule.kind == "roleplay":  # the channel's post; its members' invitations come from `fan_out`
+            return OutboxItem(CHANNEL_KIND, schedule.id, schedule.platform, schedule.workspace, schedule.channel, "",
+                              schedule.skill, due.isoformat(), local_date(due, schedule.tz).isoformat()), schedule.tz
         if schedule.kind == "digest":  # the weekly report, to the manager who turned it on (if still known)
             if not schedule.created_by:
                 return None

@@ -2,7 +2,8 @@
 
 Keys:
   oars:schedule:<id>   hash  id, platform, workspace, channel, at (HH:MM), tz, days (spec), skill, paused,
-                             created_by, created_at (ISO, UTC)
+                             created_by, created_at (ISO, UTC), kind (drill, digest or roleplay; a weekly
+                             role-play keeps its focus, a case, setting or skill as `roleplay` takes it, in `skill`)
   oars:schedules       set   every schedule id
 Every change publishes on `oars:changes`, so each scheduler process rebuilds its jobs from these keys:
 schedules are data, never pickled jobs.
@@ -11,7 +12,7 @@ schedules are data, never pickled jobs.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from bot.config import Settings
 from bot.messages import Inbound, Reply
 from bot.store import CHANGES_CHANNEL, MemberRef, Store
 from bot.text import quote_user_text
+from exercises.roleplay import find_cases
 from exercises.schedule_math import (
     DEFAULT_DAYS,
     ScheduleError,
@@ -43,6 +45,9 @@ HELP = (
     "• add days and a skill: `schedule daily 09:30 Europe/Berlin mon,wed,fri reflections`; "
     "days can be `mon-fri`, `mon,wed`, `weekdays`, `weekends` or `daily` (every day)\n"
     "• without a time zone I use yours (`settings tz …`)\n"
+    "• `schedule roleplay fri 14:00 Europe/Berlin` sets a weekly role-play for this channel: a post here, and "
+    "each member who practises here gets a one-click start in their DM; add a case, setting or skill to "
+    "focus it (`schedule roleplay fri 14:00 health`)\n"
     "• `schedule digest mon 09:00 Europe/Berlin` sends you a weekly team report (about this channel, or the "
     "workspace when typed in our direct chat)\n"
     "• `schedule list`, `schedule pause ID`, `schedule resume ID`, `schedule remove ID` (your own schedules, "
@@ -52,6 +57,11 @@ HELP = (
 
 DIGEST_USAGE = ("For a weekly team report, type `schedule digest mon 09:00` (one weekday and a time, optionally a "
                 "time zone such as `Europe/Berlin`).")
+
+
+ROLEPLAY_USAGE = ("For a weekly role-play, type `schedule roleplay fri 14:00` in the channel (one weekday and a time, "
+                  "optionally a time zone such as `Europe/Berlin` and a case, setting or skill, like `health` or "
+                  "`reflections`).")
 
 
 def schedule_key(schedule_id: str) -> str:
@@ -71,7 +81,8 @@ class Schedule:
     paused: bool = False
     created_by: str = ""
     created_at: str = ""
-    kind: str = "drill"  # "drill": a channel drill; "digest": the weekly report, sent to `created_by`
+    kind: str = "drill"  # "drill": a channel drill; "digest": the weekly report, sent to `created_by`;
+    # "roleplay": a weekly role-play for the channel's members (`skill` holds its focus, "" = any case)
 
     @property
     def at_time(self) -> time:
@@ -100,6 +111,10 @@ class Schedule:
         if self.kind == "digest":
             state = " (paused)" if self.paused else ""
             return f"`{self.id}` weekly digest {self.days} {self.at} {self.tz}{state}"
+        if self.kind == "roleplay":
+            state = " (paused)" if self.paused else ""
+            focus = f"focus ‹{quote_user_text(self.skill, 40)}›" if self.skill else "any case"
+            return f"`{self.id}` weekly role-play {self.days} {self.at} {self.tz}, {focus}{state}"
         skill = SKILL_TITLES.get(self.skill, self.skill) if self.skill else "any skill"
         state = " (paused)" if self.paused else ""
         return f"`{self.id}` {self.at} {self.tz}, {self.days}, {skill}{state}"
@@ -213,6 +228,8 @@ class ScheduleService:
             return [await self._change(msg, verb, rest)]
         if verb == "digest":
             return [await self._digest(msg, rest)]
+        if verb in {"roleplay", "role-play", "roleplays"}:
+            return [await self._roleplay(msg, rest)]
         if verb == "help":
             return [Reply(HELP, private=True)]
         return [Reply(f"I don't know `schedule {quote_user_text(verb, 20)}`.\n{HELP}", private=True)]
@@ -263,6 +280,45 @@ class ScheduleService:
                      f"{first.astimezone(ZoneInfo(schedule.tz)):%a %d %b %H:%M} ({schedule.tz}). "
                      f"`schedule remove {schedule.id}` stops it.", private=True)
 
+    async def _roleplay(self, msg: Inbound, words: list[str]) -> Reply:
+        """`schedule roleplay fri 14:00 [zone] [focus]`: a weekly role-play for the channel typed in."""
+        if msg.platform not in PLATFORMS:
+            return Reply("Weekly role-plays are for Slack or Teams channels; here, type `roleplay` to play one now.",
+                         private=True)
+        if msg.is_direct:
+            return Reply("Schedule a weekly role-play from inside the channel whose members should play it.",
+                         private=True)
+        times = [w for w in words if ":" in w and "/" not in w]
+        if len(times) != 1:
+            return Reply(ROLEPLAY_USAGE, private=True)
+        zones = [w for w in words if "/" in w or w.lower() in {"utc", "gmt"}]
+        days = [w for w in words if w not in times and w not in zones and _is_days(w)]
+        focus = " ".join(w for w in words if w not in times and w not in zones and w not in days)
+        try:
+            if len(days) != 1 or len(parse_days(days[0])) != 1:
+                raise ScheduleError("A weekly role-play needs one weekday, like `fri`.")
+            if len(zones) > 1:
+                raise ScheduleError(f"Two time zones given (‹{quote_user_text(zones[0], 30)}› and "
+                                    f"‹{quote_user_text(zones[1], 30)}›); give one.")
+            if focus and find_cases(focus) is None:
+                raise ScheduleError(f"I have no role-play for ‹{quote_user_text(focus, 40)}›; try a setting such as "
+                                    "`health` or `sales`, a skill such as `reflections`, or a case from "
+                                    "`roleplay list`.")
+            tz = zones[0] if zones else await self._member_tz(msg)
+            spec = replace(validate(times[0], tz, days[0]), skill=focus.strip().lower())
+        except ScheduleError as problem:
+            return Reply(f"{problem} Nothing was scheduled.\n{ROLEPLAY_USAGE}", private=True)
+        schedule = await self.schedules.add(msg.platform, msg.workspace, msg.channel, spec, msg.user, kind="roleplay")
+        first = next_fire(self.clock.now(), schedule.at_time, schedule.tz, schedule.day_numbers)
+        return Reply(f"Weekly role-play on: {schedule.describe()}. First one: "
+                     f"{first.astimezone(ZoneInfo(schedule.tz)):%a %d %b %H:%M} ({schedule.tz}). I'll post an "
+                     "invitation here, and everyone who practises in this channel gets a one-click start in their "
+                     f"DM (not those who paused). `schedule remove {schedule.id}` stops it.")
+
+    async def _member_tz(self, msg: Inbound) -> str:
+        profile = await self.store.profile(MemberRef(msg.platform, msg.workspace, msg.user))
+        return profile.tz or self.settings.oars_default_tz
+
     async def _parse(self, msg: Inbound, words: list[str], need_days: bool) -> ScheduleSpec:
         at, tokens = words[0], words[1:]
         tz: str | None = None
@@ -281,8 +337,7 @@ class ScheduleService:
         if need_days and days is None:
             raise ScheduleError("A weekly schedule needs its days, like `mon` or `mon,thu`.")
         if tz is None:
-            profile = await self.store.profile(MemberRef(msg.platform, msg.workspace, msg.user))
-            tz = profile.tz or self.settings.oars_default_tz
+            tz = await self._member_tz(msg)
         return validate(at, tz, days, skill)
 
     async def _list(self, msg: Inbound) -> Reply:
@@ -290,12 +345,12 @@ class ScheduleService:
         if not mine:
             return Reply("No channel drills are scheduled in this workspace. `schedule help` shows how.",
                          private=True)
-        drills = [s for s in mine if s.kind != "digest"]
-        here = [s for s in drills if s.channel == msg.channel]
-        elsewhere = [s for s in drills if s.channel != msg.channel]
-        lines = ["*Scheduled channel drills*"] if drills else []
-        lines += [f"• {s.describe()} (this channel)" for s in here]
-        lines += [f"• {s.describe()} in {s.channel}" for s in elsewhere]
+        lines: list[str] = []
+        for kind, title in (("drill", "*Scheduled channel drills*"), ("roleplay", "*Weekly role-plays*")):
+            shown = [s for s in mine if s.kind == kind]
+            lines += [title] if shown else []
+            lines += [f"• {s.describe()} (this channel)" for s in shown if s.channel == msg.channel]
+            lines += [f"• {s.describe()} in {s.channel}" for s in shown if s.channel != msg.channel]
         digests = [s for s in mine if s.kind == "digest" and s.created_by == msg.user]
         if digests:
             lines.append("*Your weekly digests*")
@@ -323,6 +378,8 @@ class ScheduleService:
             await self.schedules.set_paused(schedule.id, False)
             return Reply(f"Resumed `{schedule.id}`.")
         await self.schedules.remove(schedule.id)
+        if schedule.kind == "roleplay":
+            return Reply(f"Removed `{schedule.id}`; no more weekly role-plays from it.")
         return Reply(f"Removed `{schedule.id}`; no more drills from it.")
 
 
@@ -332,6 +389,14 @@ def may_change(schedule: Schedule, msg: Inbound) -> bool:
     if schedule.created_by and schedule.created_by == msg.user:
         return True
     return msg.is_manager and not msg.is_direct and schedule.channel == msg.channel
+
+
+def _is_days(token: str) -> bool:
+    try:
+        parse_days(token)
+    except ScheduleError:
+        return False
+    return True
 
 
 def _once(current: str | None, token: str, what: str) -> str:
