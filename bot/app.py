@@ -76,6 +76,11 @@ class OarsApp:
             self._store, self.clock, rng=self._rng, schedules=schedules, default_tz=self.settings.oars_default_tz,
             grader=self.grader, catalogue=catalogue,
         )
+        from bot.weekly_roleplay import WeeklyRoleplay
+
+        weekly = WeeklyRoleplay(self._store, self._engine.team, self.clock)
+        self._engine.roleplay.on_join = weekly.join
+        self._store.on_forget(weekly.forget)
         return self._engine
 
     async def stop(self) -> None:

@@ -29,6 +29,7 @@ from bot.roleplay_replies import weekly_channel_reply, weekly_invite_reply
 from bot.store import MemberRef
 from bot.tasks import raise_if_cancelling
 from bot.team_data import Scope
+from exercises.schedule_math import iso_week
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def drill_key_for(entry_id: str) -> str:
 def fired_key_for(key: str, local_date: str) -> str:
     """Claims one firing of a schedule or reminder per local date (same slot as the stream)."""
     return f"oars:{{outbox}}:fired:{key}:{local_date}"
+
+
 MAXLEN = 100_000
 CHANNEL_KIND, INVITE_KIND = "roleplay", "roleplay_invite"  # a weekly role-play's post and DMs (bot.weekly_roleplay)
 REMINDER_FIRING = "reminder:"  # a reminder's firing key is this + the member pid (see bot.scheduler)
@@ -61,6 +64,12 @@ FIRED_TTL = 4 * 24 * 3600
 PACE: dict[str, float] = {"slack": 1.0, "teams": 1 / 7,
                           # a weekly role-play's DMs, per workspace: well inside Slack's and Teams' app-wide limits
                           "slack:roleplay_invite": 0.25, "teams:roleplay_invite": 0.1}
+
+
+def invite_fired_key_for(pid: str, local_date: str) -> str:
+    """Claims a member's weekly role-play invitation once per ISO week (deleted by `forget me`)."""
+    return fired_key_for(f"{INVITE_FIRING}{pid}", iso_week(local_date))
+
 
 # Claim the firing and enqueue it atomically: a crash can't leave a claim without its outbox entry.
 _ENQUEUE = """
@@ -331,7 +340,7 @@ class Outbox:
         if item.kind == INVITE_KIND:  # paused or forgotten since it was enqueued: nothing
             member = MemberRef.from_pid(item.key)
             if (await self.engine.store.profile(member)).paused or \
-                    not await self.redis.exists(self.engine.store.key(member, "history")):
+                    not await self.redis.exists(invite_fired_key_for(item.key, item.day)):  # gone: `forget me`
                 return None
             return await self._target(item), weekly_invite_reply(item.skill), ""
         reply, drill = await self.engine.channel_drill((item.skill,) if item.skill else ())

@@ -18,6 +18,7 @@ import json
 import logging
 import random
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,6 +44,7 @@ END_WORDS = frozenset({"end", "stop", "quit", "done", "finish", "end roleplay", 
                        "/oars end", "report"})
 BLOCKED = frozenset({"drill", "skip", "hint"})
 HELP_WORDS = frozenset({"help", "?", "", "commands"})
+_ASIDES = frozenset({"how", "rules", "explain", "list", "cases", "help"})  # `roleplay <these>` opens nothing
 
 
 @dataclass
@@ -69,6 +71,8 @@ class RoleplayFlow:
         self.clock = clock
         self.rng = rng
         self.redis: Any = store.redis
+        # `roleplay join` / *Count me in* under a channel's weekly role-play (bot.weekly_roleplay, set by bot.app)
+        self.on_join: Callable[[MemberRef, Inbound], Awaitable[list[Reply]]] | None = None
 
     def _key(self, member: MemberRef) -> str:
         return self.store.key(member, "roleplay")
@@ -105,6 +109,11 @@ class RoleplayFlow:
             target = action.partition(":")[2]
             if target == "end":
                 return await self._end(member)
+            if target == "join":
+                return await self._join(member, msg)
+            open_ = None if target.lower() in _ASIDES else await self.current(member)
+            if open_ is not None:  # an old start button (or a weekly invitation) must not wipe a session
+                return [self._already(open_)]
             return await self._start(member, msg, target)
         coach = _COACH.match(text)
         if coach and not action:
@@ -114,12 +123,11 @@ class RoleplayFlow:
                           if on else "Coach nudges are off. Your report still lists every move.")]
         started = _START.match(text) if not action else None
         open_ = await self.current(member)
+        if started and started.group(1).strip().lower() == "join":
+            return await self._join(member, msg)
         if started:
             if open_ is not None:
-                case = cases().get(open_.session.case_id)
-                name = case.client if case else "your client"
-                return [Reply(f"You're in a role-play with {name} already. Carry on, or type `end` for your report "
-                              "before starting another.", choices=(words.END,))]
+                return [self._already(open_)]
             return await self._start(member, msg, started.group(1))
         if open_ is None or not msg.is_direct:
             return None
@@ -140,6 +148,19 @@ class RoleplayFlow:
                 return [self._finish_first(open_)]
             return None
         return await self._turn(member, msg, text)
+
+    async def _join(self, member: MemberRef, msg: Inbound) -> list[Reply]:
+        if self.on_join is None:
+            return [Reply("Weekly role-plays aren't switched on in this installation; type `roleplay` in our "
+                          "direct chat to play one now.", private=True)]
+        return await self.on_join(member, msg)
+
+    @staticmethod
+    def _already(open_: Open) -> Reply:
+        case = cases().get(open_.session.case_id)
+        name = case.client if case else "your client"
+        return Reply(f"You're in a role-play with {name} already. Carry on, or type `end` for your report "
+                     "before starting another.", choices=(words.END,))
 
     def _finish_first(self, open_: Open) -> Reply:
         case = cases().get(open_.session.case_id)

@@ -183,6 +183,7 @@ def cases_list(cases: list[Case]) -> str:
 
 # --- the weekly role-play of a channel (bot.weekly_roleplay) -------------------------------------------------
 HOW_CHOICE = Choice("How the client reacts", "roleplay:how")
+JOIN = Choice("Count me in", "roleplay:join")
 
 
 def focus_words(focus: str) -> str:
@@ -196,15 +197,16 @@ def focus_words(focus: str) -> str:
 
 
 def weekly_channel_reply(focus: str) -> Reply:
-    """The channel's post: an invitation, not a summons; how to join without waiting for a DM."""
+    """The channel's post: an invitation, not a summons; its button puts someone not yet invited on the list."""
     command = f"roleplay {quote_user_text(focus, 40)}" if focus else "roleplay"
     return Reply(
         f"*This week's role-play*{focus_words(focus)}\n"
         "Time for our weekly practice conversation: you play the practitioner, I play a client who is in two minds "
         "about a change. It takes about ten minutes, whenever suits you this week. Those of you who practise here "
-        f"have a one-click start waiting in your DM with me; anyone else, DM me `{command}`.\n"
+        "have a one-click start waiting in your DM with me. Anyone else: *Count me in* brings yours (and one every "
+        f"week), or DM me `{command}` to play right away.\n"
         "One thing to try: reflect before you ask, and see what the client tells you. Your report is yours alone; "
-        "team reports show only totals.")
+        "team reports show only totals.", choices=(JOIN,))
 
 
 def weekly_invite_reply(focus: str) -> Reply:

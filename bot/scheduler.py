@@ -95,7 +95,7 @@ class Scheduler:
         self.renew_every = self.lease.ms / 1000 / 3
         self.rebuild_every = rebuild_every
         self.schedules = ScheduleStore(self.redis, self.clock)
-        self.weekly = WeeklyRoleplay(oars.store, oars.engine.team)
+        self.weekly = WeeklyRoleplay(oars.store, oars.engine.team, self.clock)
         self.outbox = Outbox(self.redis, oars.engine, oars.senders, self.name, min_idle_ms=min_idle_ms,
                              claim_every=claim_every, pace=pace)
         self.run_outbox = run_outbox

@@ -10,7 +10,9 @@ SET NX):
 The roster is the channel's team as team reports define it (members who answered one of the channel's drills in
 the last four weeks), minus whoever paused. A member who typed `forget me` has no history, so is on no roster;
 their pending invitation and its claims go with their other outbox entries (`bot.outbox.forget_member`), and
-the sender checks again (paused, or no history left) just before sending.
+the sender checks again (paused, or the claim gone with `forget me`) just before sending. Members not yet on the
+roster press *Count me in* under the channel's post (or type `roleplay join` there): they join
+`oars:roleplay-joined:{platform:workspace}:<channel>`, and get this week's invitation at once if it went out.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.outbox import INVITE_FIRING, INVITE_KIND, OutboxItem, enqueue, fired_key_for
-from bot.store import MemberRef, Store
+from bot.clock import Clock
+from bot.messages import Inbound, Reply
+from bot.outbox import INVITE_KIND, OutboxItem, enqueue, fired_key_for, invite_fired_key_for
+from bot.schedules import Schedule, ScheduleStore
+from bot.store import MemberRef, Store, _safe
 from bot.team_data import TeamData
+from exercises.schedule_math import iso_week, last_fire, local_date, next_fire
 from exercises.team_report import channel_team
 
 log = logging.getLogger(__name__)
@@ -29,29 +36,32 @@ ACTIVE_FOR = timedelta(days=28)
 INVITE_FIRED_TTL = 9 * 24 * 3600  # outlives the week it claims
 
 
-def iso_week(day: str) -> str:
-    """'2026-03-02' -> '2026-W10': the week an invitation counts for."""
-    year, week, _ = datetime.fromisoformat(day).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def invite_fired_key(member: MemberRef, day: str) -> str:
-    return fired_key_for(f"{INVITE_FIRING}{member.pid}", iso_week(day))
+    return invite_fired_key_for(member.pid, day)
+
+
+def joined_key(platform: str, workspace: str, channel: str) -> str:
+    """Who pressed *Count me in* under a channel's weekly role-play post (user ids; the workspace's hash tag)."""
+    return f"oars:roleplay-joined:{{{_safe(platform)}:{_safe(workspace)}}}:{channel}"
 
 
 class WeeklyRoleplay:
     """Roster and fan-out for one firing of a weekly role-play schedule."""
 
-    def __init__(self, store: Store, team: TeamData) -> None:
+    def __init__(self, store: Store, team: TeamData, clock: Clock | None = None) -> None:
         self.store = store
         self.team = team
+        self.clock = clock or Clock()
         self.redis: Any = store.redis
 
     async def roster(self, platform: str, workspace: str, channel: str, now: datetime) -> list[MemberRef]:
-        """Members who answered one of this channel's drills in the last four weeks and have not paused."""
+        """Members who answered one of this channel's drills in the last four weeks, or pressed *Count me in*
+        under its weekly role-play post, and have not paused."""
         members = await self.team.activity(platform, workspace, now, include_opted_out=True)
         posts = await self.team.posts(platform, workspace, channel, now - ACTIVE_FOR)
         keys = {m.key for m in channel_team(members, posts)}
+        keys |= {MemberRef(platform, workspace, user).pid
+                 for user in await self.redis.smembers(joined_key(platform, workspace, channel))}
         refs = [MemberRef.from_pid(key) for key in sorted(keys)]
         if not refs:
             return []
@@ -81,3 +91,50 @@ class WeeklyRoleplay:
         log.info("weekly role-play %s: %d invitations enqueued", post.key, invited)
         return invited
 
+
+    # --- opting in from the channel ---------------------------------------------------------------
+    async def join(self, member: MemberRef, msg: Inbound) -> list[Reply]:
+        """*Count me in* under the channel's post (or `roleplay join` there): on the roster from now on, and, if
+        this week's role-play went out already, this week's invitation at once (the same weekly claim)."""
+        if msg.is_direct:
+            return [Reply("Press *Count me in* under a channel's weekly role-play post to get its invitations. Here "
+                          "you can start one any time: type `roleplay`.", private=True)]
+        weekly = [s for s in await ScheduleStore(self.redis).all() if s.kind == "roleplay" and not s.paused
+                  and (s.platform, s.workspace, s.channel) == (msg.platform, msg.workspace, msg.channel)]
+        if not weekly:
+            return [Reply("This channel has no weekly role-play at the moment. You can play one any time: DM me "
+                          "`roleplay`.", private=True)]
+        await self.redis.sadd(joined_key(msg.platform, msg.workspace, msg.channel), member.user)
+        if (await self.store.profile(member)).paused:
+            return [Reply("You're on the list for this channel's weekly role-play, but you have paused me: `resume` "
+                          "in our direct chat brings the invitations (and your reminders) back.", private=True)]
+        now = self.clock.now()
+        for schedule in weekly:
+            sent = await self._this_week(member, schedule, now)
+            if sent is not None:
+                news = "this week's is on its way to our direct chat" if sent else "this week's is in our direct chat"
+                return [Reply(f"You're in: {news}, and a new one comes every week. `pause` stops them.",
+                              private=True)]
+        first = min((next_fire(now, s.at_time, s.tz, s.day_numbers), s.tz) for s in weekly)
+        return [Reply(f"You're in: your first invitation comes to our direct chat on "
+                      f"{first[0].astimezone(ZoneInfo(first[1])):%a %d %b at %H:%M} ({first[1]}), then one every week. "
+                      "`pause` stops them.", private=True)]
+
+    async def _this_week(self, member: MemberRef, schedule: Schedule, now: datetime) -> bool | None:
+        """None when the schedule has not fired yet this week; else whether a new invitation was enqueued."""
+        due = last_fire(now, schedule.at_time, schedule.tz, schedule.day_numbers)
+        day = local_date(due, schedule.tz).isoformat()
+        if iso_week(day) != iso_week(local_date(now, schedule.tz).isoformat()) or \
+                not await self.redis.exists(fired_key_for(schedule.id, day)):
+            return None
+        item = OutboxItem(INVITE_KIND, member.pid, member.platform, member.workspace, schedule.channel, member.user,
+                          schedule.skill, due.isoformat(), day)
+        return await enqueue(self.redis, invite_fired_key(member, day), item, fired_ttl=INVITE_FIRED_TTL) is not None
+
+    async def forget(self, member: MemberRef) -> int:
+        """`forget me`: off every channel's list."""
+        removed = 0
+        pattern = f"oars:roleplay-joined:{{{_safe(member.platform)}:{_safe(member.workspace)}}}:*"
+        async for key in self.redis.scan_iter(match=pattern, count=500):
+            removed += int(await self.redis.srem(key, member.user))
+        return removed

@@ -7,9 +7,10 @@ Teams `installationUpdate` remove). What goes:
                                             …) and their entries in `oars:reminders`
   oars:schedule:<id> (+ `oars:schedules`)   the workspace's channel schedules, and their firing claims
   oars:{outbox} entries, sent and drill markers, attempts and dead letters for the workspace
-  oars:{outbox}:fired:<schedule or member>:<date>
+  oars:{outbox}:fired:<schedule or member>:<date>, and members' weekly role-play invitation claims
   oars:thread:{<platform>:<workspace>:*}:*  channel-drill thread markers
   oars:posts:{<platform>:<workspace>}        channel posts recorded for team reports
+  oars:roleplay-joined:{<platform>:<workspace>}:<channel>  who opted in to a channel's weekly role-play
 
 Keys are found with SCAN (on a Cluster, on every primary) and deleted one by one in a non-transactional
 pipeline, so nothing here needs its keys in one slot. Platform-specific keys (installations, conversation
@@ -27,6 +28,7 @@ from bot.outbox import (
     ATTEMPTS,
     DEAD_STREAM,
     GROUP,
+    INVITE_FIRING,
     REMINDER_FIRING,
     STREAM,
     drill_key_for,
@@ -35,6 +37,7 @@ from bot.outbox import (
 )
 from bot.schedules import SCHEDULE_INDEX, ScheduleStore, schedule_key
 from bot.store import CHANGES_CHANNEL, REMINDER_INDEX, _safe
+from bot.weekly_roleplay import joined_key
 
 log = logging.getLogger(__name__)
 _PAGE = 500
@@ -75,6 +78,7 @@ async def purge(redis: Any, scope: Scope) -> int:
         removed += await _members(redis, platform, workspace)
         removed += await delete_keys(redis, [f"oars:posts:{{{platform}:{workspace}}}"])
     removed += await _threads(redis, platform, workspace, scope)
+    removed += await _joined(redis, scope)
     removed += await _schedules(redis, scope)
     removed += await _outbox(redis, scope)
     await redis.publish(CHANGES_CHANNEL, "schedules")
@@ -91,6 +95,7 @@ async def _members(redis: Any, platform: str, workspace: str) -> int:
         await redis.srem(REMINDER_INDEX, *pids)
     for pid in pids:  # the reminder firings of these members
         keys += await scan_keys(redis, fired_key_for(REMINDER_FIRING + pid, "*"))
+    keys += await scan_keys(redis, fired_key_for(f"{INVITE_FIRING}{prefix}*", "*"))  # weekly role-play invitations
     return await delete_keys(redis, keys) + len(pids)
 
 
@@ -100,6 +105,13 @@ async def _threads(redis: Any, platform: str, workspace: str, scope: Scope) -> i
         tagged = {f"oars:thread:{{{platform}:{workspace}:{_safe(c)}}}:" for c in scope.channels}
         keys = [k for k in keys if any(k.startswith(t) for t in tagged)]
     return await delete_keys(redis, keys)
+
+
+async def _joined(redis: Any, scope: Scope) -> int:
+    """Who pressed *Count me in* under the scope's weekly role-plays."""
+    if scope.channels is None:
+        return await delete_keys(redis, await scan_keys(redis, joined_key(scope.platform, scope.workspace, "*")))
+    return await delete_keys(redis, [joined_key(scope.platform, scope.workspace, c) for c in scope.channels])
 
 
 async def _schedules(redis: Any, scope: Scope) -> int:

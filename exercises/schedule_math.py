@@ -165,5 +165,11 @@ def local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 
 
+def iso_week(day: str) -> str:
+    """'2026-03-02' -> '2026-W10': the week a weekly claim (a role-play invitation) counts for."""
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def lateness(due: datetime, now: datetime) -> timedelta:
     return now - due

@@ -20,8 +20,9 @@ from bot.outbox import GROUP, STREAM
 from bot.scheduler import Scheduler
 from bot.schedules import ScheduleStore
 from bot.store import MemberRef
-from bot.weekly_roleplay import iso_week
+from bot.workspace_purge import Scope, purge
 from exercises.roleplay import cases
+from exercises.schedule_math import iso_week
 from tests.bot.helpers import traces
 from tests.bot.sched_support import FakePlatform, settings_for, start_app
 from tests.bot.team_fixtures import seed_team, users
@@ -136,7 +137,7 @@ async def test_one_post_and_one_invitation_per_active_member_with_two_processes(
     assert sorted(invited) == [u for u in C1_TEAM if u not in {"U05", "U06"}]  # not paused U05, forgotten U06
     post = next(r for t, r in platform.sent if not t.user)
     assert "This week's role-play" in post.text and "DM me `roleplay reflections`" in post.text
-    assert not post.choices  # a button in a channel can't open a DM role-play
+    assert [c.value for c in post.choices] == ["roleplay:join"]  # a channel button can't open a DM role-play
     invite = next(r for t, r in platform.sent if t.user)
     assert "*Your weekly role-play is ready* (focus: reflections)" in invite.text and "`pause`" in invite.text
     assert [c.value for c in invite.choices] == ["roleplay:reflections", "roleplay:how"]
@@ -216,6 +217,13 @@ async def test_the_invitation_button_starts_the_focused_roleplay_in_the_dm(redis
     opened = await oars.engine.roleplay.current(MemberRef("slack", "T1", "U03"))
     assert "roleplay" in intro.extra and opened is not None
     assert cases()[opened.session.case_id].setting == "health"
+    await oars.engine.handle(slack("Hello, what brings you here today?", user="U03", channel="D03", direct=True,
+                                   manager=False))
+    [again] = await oars.engine.handle(slack("", user="U03", channel="D03", direct=True, manager=False,
+                                             action=start.value))  # clicked twice, or last week's invitation
+    assert "already" in again.text
+    still = await oars.engine.roleplay.current(MemberRef("slack", "T1", "U03"))
+    assert still is not None and still.session.seed == opened.session.seed and len(still.session.turns) == 1
     await oars.stop()
 
 
@@ -229,3 +237,43 @@ async def test_invitations_to_a_workspace_are_paced(redis_socket, tmp_path, plat
     times = [at for (target, _), at in zip(platform.sent, platform.times, strict=True) if target.user]
     assert len(times) == len(C1_TEAM)
     assert times[-1] - times[0] >= 0.05 * (len(times) - 1) * 0.9
+
+
+async def test_count_me_in_from_the_channel_post(redis_socket, tmp_path, platform, redis) -> None:
+    oars = await start_app(redis_socket, tmp_path, platform, now=NOW)
+    await seed_team(oars.store)
+    schedule_id = await _weekly(oars)
+    scheduler = Scheduler(oars, run_outbox=False, pace={})
+
+    async def join(user: str, channel: str = "C1", typed: bool = False, direct: bool = False) -> str:
+        return await _say(oars, "roleplay join" if typed else "", user=user, channel=channel, direct=direct,
+                          manager=False, action=None if typed else "roleplay:join")
+
+    assert "Press *Count me in*" in await join("U11", channel="D11", direct=True)
+    assert "no weekly role-play" in await join("U11", channel="C9")
+    oars.clock.set(NOW - timedelta(minutes=30))
+    assert "first invitation comes to our direct chat on Mon 02 Mar at 09:30 (Europe/Berlin)" in await join("U11")
+    oars.clock.set(NOW)
+    assert await scheduler.fire(schedule_id, DUE)
+    assert "on its way" in await join("UNEW", typed=True)  # after the firing: this week's comes at once
+    assert "is in our direct chat" in await join("UNEW")  # pressed twice: still one
+    await oars.store.update_profile(MemberRef("slack", "T1", "UPAUSED"), paused=True)
+    assert "`resume`" in await join("UPAUSED")
+    await scheduler.outbox.drain()
+    _, invited = _sent(platform)
+    assert sorted(invited) == sorted([*C1_TEAM, "U11", "UNEW"])
+    await _say(oars, "forget me", user="UNEW", channel="DNEW", direct=True, manager=False)
+    await _say(oars, "yes", user="UNEW", channel="DNEW", direct=True, manager=False)
+    assert not await traces(redis, "UNEW")
+    await oars.stop()
+
+
+async def test_uninstalling_leaves_no_weekly_roleplay_behind(redis_socket, tmp_path, platform, redis) -> None:
+    oars = await start_app(redis_socket, tmp_path, platform, now=NOW)
+    await seed_team(oars.store)
+    schedule_id = await _weekly(oars)
+    await _say(oars, "", user="U11", manager=False, action="roleplay:join")
+    assert await Scheduler(oars, run_outbox=False, pace={}).fire(schedule_id, DUE)  # nothing delivered yet
+    assert await purge(redis, Scope("slack", "T1")) > 0
+    assert not await traces(redis, "roleplay", "slack:T1", "{slack:T1}")
+    await oars.stop()

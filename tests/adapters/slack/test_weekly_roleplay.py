@@ -3,7 +3,6 @@ with `/oars`, the channel gets one post and each active member a DM whose button
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -36,7 +35,7 @@ async def test_weekly_roleplay_post_dms_and_one_click_start(slack_env: SlackEnv)
     fake, engine = slack_env.fake, slack_env.engine
     await seed_team(engine.store, "slack", TEAM)
     engine.schedules = ScheduleService(engine.store, slack_env.adapter.settings, engine.clock)
-    await slack_env.slash("schedule roleplay mon 09:30 Europe/Berlin health", user="UMGR", channel="C1")
+    await slack_env.slash("schedule roleplay mon 09:00 Europe/Berlin health", user="UMGR", channel="C1")
     answer = (await fake.wait_for("response:"))[0].args
     assert "Weekly role-play on" in answer["text"], answer
     [schedule] = await ScheduleStore(engine.store.redis).all()
@@ -55,12 +54,29 @@ async def test_weekly_roleplay_post_dms_and_one_click_start(slack_env: SlackEnv)
     assert len(posts) == 1 + len(C1_TEAM)
     channel_post = next(p for p in posts if p.args["channel"] == "C1")
     assert "This week's role-play" in channel_post.args["text"]
-    assert "oars_choices" not in json.dumps(channel_post.args["blocks"])
+    [join] = next(b for b in channel_post.args["blocks"] if b.get("block_id") == "oars_choices")["elements"]
+    assert join["value"] == "roleplay:join"
     invite = next(p for p in posts if p.args["channel"] == "DU03")
     assert invite.args["metadata"]["event_type"] == "oars_delivery"  # findable again if its ack is lost
     buttons = next(b for b in invite.args["blocks"] if b.get("block_id") == "oars_choices")["elements"]
     assert [b["value"] for b in buttons] == ["roleplay:health", "roleplay:how"]
     assert int((await engine.store.redis.xpending(STREAM, GROUP))["pending"]) == 0
+
+    # Someone who never answered a drill here presses *Count me in* under the channel's post.
+    joining = {"type": "block_actions", "user": {"id": "U11", "team_id": TEAM}, "team": {"id": TEAM},
+               "api_app_id": "A1", "container": {"type": "message", "message_ts": channel_post.args.get("ts", "1.1"),
+                                                 "channel_id": "C1", "is_ephemeral": False},
+               "channel": {"id": "C1"}, "trigger_id": "t-j", "response_url": fake.response_url("join"),
+               "message": {"ts": "1.1", "text": "x"},
+               "actions": [{"type": "button", "action_id": "oars:0", "block_id": "oars_choices", "value": join["value"],
+                            "action_ts": "790.1"}]}
+    status, _, _ = await slack_env.interact(joining)
+    assert status == 200
+    said = (await fake.wait_for("response:", 2))[-1].args
+    assert said["response_type"] == "ephemeral" and "on its way" in said["text"]
+    await outbox.drain()
+    posts = fake.calls_to("chat.postMessage")
+    assert posts[-1].args["channel"] == "DU11" and "Your weekly role-play is ready" in posts[-1].args["text"]
 
     status, _, _ = await slack_env.interact(click("U03", buttons[0]["value"], "800.1"))
     assert status == 200
