@@ -8,7 +8,7 @@ SET NX):
   retry or a second channel's weekly role-play in the same week never invite anyone twice;
 - then the channel post itself (kind `roleplay`) is claimed per schedule and local date like any schedule.
 The roster is the channel's team as team reports define it (members who answered one of the channel's drills in
-the last four weeks), minus whoever paused. A member who typed `forget me` has no history, so is on no roster;
+the last four weeks) and whoever opted in, minus whoever paused. `forget me` takes a member off every roster;
 their pending invitation and its claims go with their other outbox entries (`bot.outbox.forget_member`), and
 the sender checks again (paused, or the claim gone with `forget me`) just before sending. Members not yet on the
 roster press *Count me in* under the channel's post (or type `roleplay join` there): they join
@@ -90,7 +90,6 @@ class WeeklyRoleplay:
                 invited += 1
         log.info("weekly role-play %s: %d invitations enqueued", post.key, invited)
         return invited
-
 
     # --- opting in from the channel ---------------------------------------------------------------
     async def join(self, member: MemberRef, msg: Inbound) -> list[Reply]:
