@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from exercises.semantic import safetensors
+from exercises.semantic.onnx_layers import LazyRuntime, resolve_backend
 from exercises.semantic.tokenizer import MAX_TOKENS, WordPiece
 
 # erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, the float32 resolution near 1), all in
@@ -68,10 +69,35 @@ def _f32(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float32)
 
 
-class Encoder:
-    """Sentence embeddings from a model folder laid out like sentence-transformers/all-MiniLM-L6-v2."""
+def _merge_layers(layers: Sequence[_Layer], arrays: Mapping[str, np.ndarray]) -> Iterator[_Layer]:
+    """The layers with trained low-rank deltas merged (W + B A) and LayerNorms replaced, one at a time."""
+    for i, layer in enumerate(layers):
+        def merged(name: str, base: np.ndarray, i: int = i) -> np.ndarray:
+            b, a = arrays.get(f"l{i}.{name}.B"), arrays.get(f"l{i}.{name}.A")
+            if b is None or a is None:
+                return base
+            return _f32(base + (b.astype(np.float32) @ a.astype(np.float32)).T)
 
-    def __init__(self, model_dir: Path, max_tokens: int = MAX_TOKENS) -> None:
+        def norm(name: str, base: np.ndarray, i: int = i) -> np.ndarray:
+            value = arrays.get(f"l{i}.{name}")
+            return base if value is None else _f32(value)
+
+        yield dataclasses.replace(
+            layer, qkv_w=merged("qkv", layer.qkv_w), out_w=merged("out", layer.out_w),
+            ff_w=merged("ff", layer.ff_w), ff_out_w=merged("ff_out", layer.ff_out_w),
+            ln1_w=norm("ln1.w", layer.ln1_w), ln1_b=norm("ln1.b", layer.ln1_b),
+            ln2_w=norm("ln2.w", layer.ln2_w), ln2_b=norm("ln2.b", layer.ln2_b))
+
+
+class Encoder:
+    """Sentence embeddings from a model folder laid out like sentence-transformers/all-MiniLM-L6-v2.
+
+    Full forward passes can run the transformer layers in onnxruntime instead (OARS_ENCODER, see
+    exercises/semantic/onnx_layers.py; bench/bench_encoder.py compares them); numpy is the reference and the
+    fallback. Embeddings, pooling and partial passes are always numpy.
+    """
+
+    def __init__(self, model_dir: Path, max_tokens: int = MAX_TOKENS, backend: str | None = None) -> None:
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
         pooling_file = model_dir / "1_Pooling" / "config.json"
         if pooling_file.exists():
@@ -84,6 +110,7 @@ class Encoder:
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         self.max_tokens = min(max_tokens, int(config.get("max_position_embeddings", 512)))
+        self.n_layers = int(config["num_hidden_layers"])
         self.tokenizer = WordPiece.from_vocab_file(model_dir / "vocab.txt")
         w = safetensors.load(model_dir / "model.safetensors")
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
@@ -96,11 +123,11 @@ class Encoder:
         self.token_types = _f32(get("embeddings.token_type_embeddings.weight"))
         self.token_type = self.token_types[0]
         self.emb_ln = (_f32(get("embeddings.LayerNorm.weight")), _f32(get("embeddings.LayerNorm.bias")))
-        self.layers: list[_Layer] = []
+        layers: list[_Layer] = []
         for i in range(int(config["num_hidden_layers"])):
             p = f"encoder.layer.{i}."
             att = p + "attention."
-            self.layers.append(_Layer(
+            layers.append(_Layer(
                 qkv_w=_f32(np.concatenate([get(att + f"self.{n}.weight") for n in ("query", "key", "value")]).T),
                 qkv_b=_f32(np.concatenate([get(att + f"self.{n}.bias") for n in ("query", "key", "value")])),
                 out_w=_f32(get(att + "output.dense.weight").T),
@@ -114,10 +141,18 @@ class Encoder:
                 ln2_w=_f32(get(p + "output.LayerNorm.weight")),
                 ln2_b=_f32(get(p + "output.LayerNorm.bias")),
             ))
+        self.backend = resolve_backend(backend, adapted=False)
+        self._layers: list[_Layer] | None = layers
+        self._merge: Callable[[], Iterator[_Layer]] | None = None  # adapted copies: merged on demand
+        self._runtime = LazyRuntime(self._stream_layers, self.heads, self.eps, self.backend)
 
     @property
     def dim(self) -> int:
         return self.hidden
+
+    @property
+    def depth(self) -> int:
+        return self.n_layers
 
     def _pad(self, batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
         n, length = len(batch), max(len(ids) for ids in batch)
@@ -128,26 +163,38 @@ class Encoder:
             mask[row, : len(seq)] = 1.0
         return ids, mask
 
-    def adapted(self, arrays: Mapping[str, np.ndarray]) -> Encoder:
+    @property
+    def layers(self) -> list[_Layer]:
+        """The transformer layers in float32 (an adapted copy merges its deltas on first use: only the numpy
+        path needs them whole, an onnxruntime session is built from them one layer at a time)."""
+        if self._layers is None:
+            assert self._merge is not None
+            self._layers = list(self._merge())
+        return self._layers
+
+    def _stream_layers(self) -> Iterable[_Layer]:
+        """Layers for building a session, without keeping merged copies that nothing else needs."""
+        if self._layers is not None:
+            return self._layers
+        assert self._merge is not None
+        return self._merge()
+
+    def adapted(self, arrays: Mapping[str, np.ndarray], backend: str | None = None) -> Encoder:
         """A copy whose layers carry trained low-rank deltas (W + B A) and LayerNorms; embeddings are shared."""
         twin = copy.copy(self)
-        twin.layers = []
-        for i, layer in enumerate(self.layers):
-            def merged(name: str, base: np.ndarray, i: int = i) -> np.ndarray:
-                b, a = arrays.get(f"l{i}.{name}.B"), arrays.get(f"l{i}.{name}.A")
-                if b is None or a is None:
-                    return base
-                return _f32(base + (b.astype(np.float32) @ a.astype(np.float32)).T)
+        base_layers, deltas = self.layers, dict(arrays)
+        twin._layers = None
+        twin._merge = lambda: _merge_layers(base_layers, deltas)
+        twin.backend = resolve_backend(backend, adapted=True)
+        twin._runtime = LazyRuntime(twin._stream_layers, twin.heads, twin.eps, twin.backend)
+        return twin
 
-            def norm(name: str, base: np.ndarray, i: int = i) -> np.ndarray:
-                value = arrays.get(f"l{i}.{name}")
-                return base if value is None else _f32(value)
-
-            twin.layers.append(dataclasses.replace(
-                layer, qkv_w=merged("qkv", layer.qkv_w), out_w=merged("out", layer.out_w),
-                ff_w=merged("ff", layer.ff_w), ff_out_w=merged("ff_out", layer.ff_out_w),
-                ln1_w=norm("ln1.w", layer.ln1_w), ln1_b=norm("ln1.b", layer.ln1_b),
-                ln2_w=norm("ln2.w", layer.ln2_w), ln2_b=norm("ln2.b", layer.ln2_b)))
+    def with_backend(self, backend: str, int8: Collection[str] | None = None) -> Encoder:
+        """The same weights behind another backend (benchmarks and tests compare them side by side); `int8`
+        overrides which linear maps an onnx-int8 graph quantizes."""
+        twin = copy.copy(self)
+        twin.backend = backend
+        twin._runtime = LazyRuntime(twin._stream_layers, self.heads, self.eps, backend, int8)
         return twin
 
     def pair_vectors(self, batch: Sequence[tuple[Sequence[int], Sequence[int]]]) -> np.ndarray:
@@ -174,6 +221,9 @@ class Encoder:
         x = layer_norm(x, *self.emb_ln, self.eps)
         # Padding keys get the most negative float32, as the reference does: exp() of it is exactly 0.
         bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        runtime = self._runtime.get() if upto is None or upto >= self.depth else None
+        if runtime is not None:
+            return runtime(x, bias.astype(np.float32))
         h, d = self.heads, self.hidden // self.heads
         scale = np.float32(1.0 / np.sqrt(d))
         for layer in self.layers[:upto]:
