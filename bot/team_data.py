@@ -111,10 +111,8 @@ class TeamData:
             found.append(MemberRef.from_pid(pid))
         return sorted(found, key=lambda m: m.pid)
 
-    async def activity(self, platform: str, workspace: str, now: datetime,
-                       include_opted_out: bool = False) -> list[MemberActivity]:
-        """Each member's answers, streak and tip topics, leaving out whoever opted out of reports (unless
-        `include_opted_out`: a weekly role-play invites them too, since it reports nothing about anyone)."""
+    async def activity(self, platform: str, workspace: str, now: datetime) -> list[MemberActivity]:
+        """Each member's answers, streak and tip topics, leaving out whoever opted out of reports."""
         refs = await self.member_refs(platform, workspace)
         out: list[MemberActivity] = []
         for start in range(0, len(refs), _BATCH):
@@ -129,7 +127,7 @@ class TeamData:
                 rows = await pipe.execute()
             for index, member in enumerate(chunk):
                 (tz, opted), history, streak, tips, roleplays = rows[5 * index:5 * index + 5]
-                if opted == "out" and not include_opted_out:
+                if opted == "out":
                     continue
                 activity = self._member(member, tz or self.default_tz, history, streak, tips, now)
                 out.append(replace(activity, roleplays=tuple(_roleplays(roleplays))))

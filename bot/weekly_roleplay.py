@@ -17,7 +17,10 @@ roster press *Count me in* under the channel's post (or type `roleplay join` the
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,11 +32,12 @@ from bot.schedules import Schedule, ScheduleStore
 from bot.store import MemberRef, Store, _safe
 from bot.team_data import TeamData
 from exercises.schedule_math import iso_week, last_fire, local_date, next_fire
-from exercises.team_report import channel_team
+from exercises.team_report import Answer, ChannelPost, MemberActivity, channel_team
 
 log = logging.getLogger(__name__)
 ACTIVE_FOR = timedelta(days=28)
 INVITE_FIRED_TTL = 9 * 24 * 3600  # outlives the week it claims
+_BATCH = 200
 
 
 def invite_fired_key(member: MemberRef, day: str) -> str:
@@ -43,6 +47,24 @@ def invite_fired_key(member: MemberRef, day: str) -> str:
 def joined_key(platform: str, workspace: str, channel: str) -> str:
     """Who pressed *Count me in* under a channel's weekly role-play post (user ids; the workspace's hash tag)."""
     return f"oars:roleplay-joined:{{{_safe(platform)}:{_safe(workspace)}}}:{channel}"
+
+
+def _answerers(pids: Sequence[str], histories: Sequence[Sequence[str]], posts: Sequence[ChannelPost]) -> set[str]:
+    """The pids among `pids` whose answer records (JSON rows, as bot.store writes them) answer one of `posts`."""
+    wanted = {post.drill_id for post in posts}
+    members = []
+    for pid, rows in zip(pids, histories, strict=True):
+        answers = []
+        for row in rows:
+            try:
+                record = json.loads(row)
+                if record.get("drill_id") in wanted:
+                    answers.append(Answer(str(record["drill_id"]), "", 0, datetime.fromisoformat(str(record["at"]))))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+        if answers:
+            members.append(MemberActivity(pid, tuple(answers)))
+    return {member.key for member in channel_team(members, posts)}
 
 
 class WeeklyRoleplay:
@@ -57,9 +79,7 @@ class WeeklyRoleplay:
     async def roster(self, platform: str, workspace: str, channel: str, now: datetime) -> list[MemberRef]:
         """Members who answered one of this channel's drills in the last four weeks, or pressed *Count me in*
         under its weekly role-play post, and have not paused."""
-        members = await self.team.activity(platform, workspace, now, include_opted_out=True)
-        posts = await self.team.posts(platform, workspace, channel, now - ACTIVE_FOR)
-        keys = {m.key for m in channel_team(members, posts)}
+        keys = await self._channel_team(platform, workspace, channel, now)
         keys |= {MemberRef(platform, workspace, user).pid
                  for user in await self.redis.smembers(joined_key(platform, workspace, channel))}
         refs = [MemberRef.from_pid(key) for key in sorted(keys)]
@@ -70,6 +90,24 @@ class WeeklyRoleplay:
                 pipe.hget(self.store.key(member, "profile"), "paused")
             paused = await pipe.execute()
         return [member for member, flag in zip(refs, paused, strict=True) if flag != "1"]
+
+    async def _channel_team(self, platform: str, workspace: str, channel: str, now: datetime) -> set[str]:
+        """Pids of whoever answered one of the channel's drills (posted in the last four weeks) in its thread's
+        life. Only answer histories are read, and parsed in a worker thread: a big workspace's firing must not
+        hold up the event loop that also answers members."""
+        posts = await self.team.posts(platform, workspace, channel, now - ACTIVE_FOR)
+        if not posts:
+            return set()
+        refs = await self.team.member_refs(platform, workspace)
+        keys: set[str] = set()
+        for start in range(0, len(refs), _BATCH):
+            chunk = refs[start:start + _BATCH]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for member in chunk:
+                    pipe.lrange(self.store.key(member, "history"), 0, -1)
+                histories = await pipe.execute()
+            keys |= await asyncio.to_thread(_answerers, [m.pid for m in chunk], histories, posts)
+        return keys
 
     async def fire(self, post: OutboxItem, fired_key: str, now: datetime) -> str | None:
         """One firing: the invitations first, then the channel post claimed under `fired_key` (the "done" mark,
