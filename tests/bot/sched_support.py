@@ -68,8 +68,11 @@ async def start_app(redis_socket: str, tmp_path: Path, platform: FakePlatform, n
     return oars
 
 
-async def eventually(check: Any, within: float = 5.0, every: float = 0.02) -> None:
-    """Wait until `check()` (sync or async) is truthy; fail after `within` seconds."""
+async def eventually(check: Any, within: float = 30.0, every: float = 0.02) -> None:
+    """Wait until `check()` (sync or async) is truthy; fail after `within` seconds.
+
+    Returns as soon as the check holds, so the default deadline only bounds a failure: generous, because a
+    loaded CI machine can take seconds for what takes milliseconds here."""
     deadline = asyncio.get_running_loop().time() + within
     while True:
         result = check()

@@ -61,6 +61,7 @@ class FakeSlack:
         self.tokens: dict[str, str] = {}  # bot token (or refresh token) -> team
         self.uploads: dict[str, bytes] = {}  # file id -> bytes sent to its upload URL (files_upload_v2, step 2)
         self._file_ids = itertools.count(1)
+        self._waiters: set[asyncio.Event] = set()  # one per running `wait_for`, set on every recorded call
 
     @property
     def api_url(self) -> str:
@@ -118,17 +119,34 @@ class FakeSlack:
         return [c for c in self.calls if c.status == 200 and (
             c.method in {"chat.postMessage", "chat.postEphemeral"} or c.method.startswith("response:"))]
 
-    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
-        """Until `count` successful calls to `method` (prefix match for 'response:') were recorded."""
-        deadline = time.monotonic() + within
-        while True:
-            found = [c for c in self.calls if c.status == 200 and (c.method == method or (
-                method == "response:" and c.method.startswith("response:")))]
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} call(s) to {method}; got {[c.method for c in self.calls]}")
-            await asyncio.sleep(0.02)
+    def record(self, call: Call) -> None:
+        """Keep a call and wake every `wait_for` to look at it."""
+        self.calls.append(call)
+        for waiter in self._waiters:
+            waiter.set()
+
+    async def wait_for(self, method: str, count: int = 1, within: float = 30.0) -> list[Call]:
+        """Until `count` successful calls to `method` (prefix match for 'response:') were recorded.
+
+        Woken by each call as it is recorded, so it returns the moment the call lands; `within` only bounds a
+        failure, and is generous because a loaded CI machine may take seconds for what takes milliseconds here
+        (a first model load, a worker thread that waits for a core)."""
+        arrived = asyncio.Event()
+        self._waiters.add(arrived)
+        try:
+            async with asyncio.timeout(within):
+                while True:
+                    arrived.clear()
+                    found = [c for c in self.calls if c.status == 200 and (c.method == method or (
+                        method == "response:" and c.method.startswith("response:")))]
+                    if len(found) >= count:
+                        return found
+                    await arrived.wait()
+        except TimeoutError:
+            raise AssertionError(f"expected {count} call(s) to {method} within {within} s; "
+                                 f"got {[c.method for c in self.calls]}") from None
+        finally:
+            self._waiters.discard(arrived)
 
     # --- handlers --------------------------------------------------------------------------------
     @staticmethod
@@ -159,10 +177,10 @@ class FakeSlack:
             await asyncio.sleep(self.delay[method])
         if method in self._rate_limit:
             retry_after = self._rate_limit.pop(method)
-            self.calls.append(Call(method, args, status=429))
+            self.record(Call(method, args, status=429))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(int(retry_after))})
-        self.calls.append(Call(method, args, token=token))
+        self.record(Call(method, args, token=token))
         if method == "oauth.v2.access":
             return web.json_response(self._oauth_access(args))
         if token not in self.tokens and any(token.startswith(f"xoxb-{team}-") for team in self.workspaces):
@@ -174,14 +192,14 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         args = await self._args(request)
-        self.calls.append(Call(f"response:{request.match_info['name']}", args))
+        self.record(Call(f"response:{request.match_info['name']}", args))
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         """The upload URL files.getUploadURLExternal hands out: the raw file bytes arrive here."""
         file_id = request.match_info["file_id"]
         self.uploads[file_id] = await request.read()
-        self.calls.append(Call(f"upload:{file_id}", {"length": len(self.uploads[file_id])}))
+        self.record(Call(f"upload:{file_id}", {"length": len(self.uploads[file_id])}))
         return web.Response(text=f"OK - {len(self.uploads[file_id])}")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -194,7 +212,7 @@ class FakeSlack:
         async for message in ws:
             if message.type == web.WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(message.data))
-                self.calls.append(Call("socket:ack", json.loads(message.data)))
+                self.record(Call("socket:ack", json.loads(message.data)))
         return ws
 
     def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:

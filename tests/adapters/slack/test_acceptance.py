@@ -91,7 +91,7 @@ async def test_oars_serve_end_to_end(served: str, fake_slack: FakeSlack) -> None
         status, elapsed = await _post(session, url, slash_body("drill", channel="D0DM",
                                                                response_url=fake_slack.response_url()), form)
         assert status == 200 and elapsed < 3
-        drill = (await fake_slack.wait_for("chat.postMessage", within=10))[0]
+        drill = (await fake_slack.wait_for("chat.postMessage"))[0]
         assert "Drill" in drill.args["text"]
         channel = drill.args["channel"]
 
@@ -102,7 +102,7 @@ async def test_oars_serve_end_to_end(served: str, fake_slack: FakeSlack) -> None
         body = event_body(event, event_id="EvAcc1")
         status, elapsed = await _post(session, url, body, "application/json")
         assert status == 200 and elapsed < 3
-        feedback = (await fake_slack.wait_for("chat.postMessage", 2, within=10))[1]
+        feedback = (await fake_slack.wait_for("chat.postMessage", 2))[1]
         assert feedback.args["channel"] == channel and "Streak" in feedback.args["text"]
 
         status, _ = await _post(session, url, body, "application/json", extra={"X-Slack-Retry-Num": "1",

@@ -282,7 +282,7 @@ async def test_the_reaction_does_not_hold_up_the_reply(slack_env: SlackEnv) -> N
     await slack_env.fake.wait_for("chat.postMessage", 2)
     assert asyncio.get_running_loop().time() - started < 1.5
     assert not slack_env.fake.calls_to("reactions.add")  # still on its way
-    assert (await slack_env.fake.wait_for("reactions.add", within=5))[0].args["name"]
+    assert (await slack_env.fake.wait_for("reactions.add"))[0].args["name"]
 
 
 async def test_a_retry_silenced_while_another_process_holds_the_message_still_gets_through_later(
@@ -309,5 +309,5 @@ async def test_a_retry_is_acked_in_time_while_redis_is_stalled(slack_env: SlackE
     status, _, elapsed = await slack_env.event(dm_event("streak", "301.1", msg_id="m-stalled"), event_id="EvSt",
                                                headers={"X-Slack-Retry-Num": "1"})
     assert status == 200 and elapsed < 2.0
-    [posted] = await slack_env.fake.wait_for("chat.postMessage", within=10)  # answered once Redis is back
+    [posted] = await slack_env.fake.wait_for("chat.postMessage")  # answered once Redis is back
     assert "streak" in posted.args["text"].lower()

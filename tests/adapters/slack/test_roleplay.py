@@ -32,8 +32,10 @@ def home_click(action_id: str, value: str, ts: str) -> dict[str, Any]:
     }
 
 
-async def thread_of(env: SlackEnv) -> str:
-    for _ in range(250):
+async def thread_of(env: SlackEnv, within: float = 30.0) -> str:
+    """The intro's ts, once the adapter has handed it to the engine (Redis state: polled, generous deadline)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
         open_ = await env.engine.roleplay.current(MemberRef("slack", TEAM, "U1"))
         if open_ is not None and open_.thread:
             return open_.thread

@@ -50,7 +50,7 @@ def workspace_traces(redis_url: str, team: str) -> list[str]:
         return found
 
 
-async def wait_gone(redis_url: str, team: str, within: float = 5.0) -> list[str]:
+async def wait_gone(redis_url: str, team: str, within: float = 30.0) -> list[str]:
     deadline = time.monotonic() + within
     while True:  # the listener runs after Bolt's ack
         left = workspace_traces(redis_url, team)
