@@ -175,6 +175,7 @@ class Outbox:
         self.delivered = 0
         self._inflight: set[asyncio.Task[bool]] = set()
         self._next_slot: dict[tuple[str, str, str], float] = {}
+        self._last_post: dict[tuple[str, str, str], float] = {}  # when the channel's latest send started
         self._blocked_until: dict[str, float] = {}
 
     async def ensure_group(self) -> None:
@@ -361,7 +362,9 @@ class Outbox:
 
     async def _pace(self, target: Target, kind: str = "") -> None:
         """Wait for the platform's back-off, then for this channel's next free slot (reserved synchronously).
-        A weekly role-play's invitations share one lane per workspace, so a big channel's DMs trickle out."""
+        A weekly role-play's invitations share one lane per workspace, so a big channel's DMs trickle out.
+        A send that wakes late (busy loop) must not bring the next closer than `interval`: each also waits out
+        `interval` since the lane's latest send started, and marks its own start with no await before posting."""
         blocked = self._blocked_until.get(target.platform, 0.0) - time.monotonic()
         if blocked > 0:
             await asyncio.sleep(blocked)
@@ -375,8 +378,12 @@ class Outbox:
         self._next_slot[key] = slot + interval
         if len(self._next_slot) > 50_000:
             self._next_slot = {k: v for k, v in self._next_slot.items() if v > now}
+            self._last_post = {k: v for k, v in self._last_post.items() if v > now - interval}
         if slot > now:
             await asyncio.sleep(slot - now)
+        while (late := self._last_post.get(key, -interval) + interval - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(late)  # re-checked: another send of the lane may have started meanwhile
+        self._last_post[key] = time.monotonic()
 
     async def _ack(self, entry_id: str, sent_key: str = "", message_id: str = "") -> None:
         """Acknowledge, in one MULTI with the sent marker when there is one."""
