@@ -159,4 +159,6 @@ async def test_posts_to_one_channel_are_paced(oars, redis, platform) -> None:
     assert len(c1) == 3
     assert all(b - a >= 0.19 for a, b in itertools.pairwise(c1))
     first_c2 = next(at for (target, _), at in zip(platform.sent, platform.times, strict=True) if target.channel == "C2")
-    assert first_c2 - min(platform.times) < 0.1  # another channel does not wait behind C1
+    # Another channel does not wait behind C1: C2 goes out before C1's second slot. (Not a fixed 0.1 s: C2 is
+    # the last of four deliveries built concurrently, and how long that takes depends on the machine's load.)
+    assert first_c2 < c1[1]
