@@ -17,7 +17,6 @@ answered with the kept replies. So a process killed mid-message loses nothing th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -187,5 +186,5 @@ class LeaseKeeper:
         task, self._renewing = self._renewing, None
         if task is not None and not task.done():
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            # wait(), not `await task` under suppress(CancelledError): that would also swallow a cancel of close()
+            await asyncio.wait({task})
