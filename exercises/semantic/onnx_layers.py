@@ -39,16 +39,15 @@ BACKENDS = ("auto", "numpy", "onnx-fp32", "onnx-int8")
 def resolve_backend(backend: str | None, adapted: bool) -> str:
     """numpy, onnx-fp32 or onnx-int8 for one encoder, from `backend` or OARS_ENCODER (default auto).
 
-    onnx-int8 applies to adapted encoders only (the learned model, whose heads' agreement bench/bench_encoder.py
-    measures); a base encoder then stays numpy, because its vectors meet thresholds and tip vectors computed
-    with the reference. onnx-fp32 runs both in float32 (numpy's numbers, faster, more memory). auto is what the
-    measurements in ARCHITECTURE.md chose: AUTO. Without onnxruntime every choice falls back to numpy."""
+    The choice applies to adapted encoders (the learned model, on every answer's path, whose heads' agreement
+    bench/bench_encoder.py measures); a base encoder (tips, similarity) stays numpy: its vectors meet
+    thresholds and tip vectors computed with the reference, and a second session would cost memory. auto is
+    what the measurements in ARCHITECTURE.md chose: AUTO. Without onnxruntime every choice falls back to numpy;
+    `Encoder.with_backend` sets any backend explicitly (benchmarks, tests)."""
     value = (backend or os.environ.get("OARS_ENCODER", "auto")).strip().lower()
     if value not in BACKENDS or value == "auto":
         value = AUTO
-    if value == "onnx-int8" and not adapted:
-        return "numpy"
-    return value
+    return value if adapted else "numpy"
 
 
 def _quantize(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,21 +58,36 @@ def _quantize(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale
 
 
-def _linear(g: Graph, x: str, w: np.ndarray, b: np.ndarray, int8: bool) -> str:
-    """x @ w + b, in float32 or in int8: weights per output column, activations per token (symmetric), so a
-    token's result never depends on the other tokens or rows in the batch, and [CLS]/[SEP]'s large values
-    don't coarsen everyone else's steps."""
+GELU_FLOOR = -0.17  # GELU(x) >= -0.16997 everywhere: the feed-forward output layer's input starts there
+
+
+def _linear(g: Graph, x: str, w: np.ndarray, b: np.ndarray, int8: bool, floor: float | None = None) -> str:
+    """x @ w + b, in float32 or in int8: weights per output column, activations per token, so a token's
+    result never depends on the other tokens or rows in the batch, and [CLS]/[SEP]'s large values don't
+    coarsen everyone else's steps. Symmetric around 0 (shifted by 128 into uint8 with one zero point for all:
+    the fast u8 x s8 kernel; s8 x s8 is not), or, for an input known to be >= `floor`, from the floor up,
+    which doubles the resolution of GELU's one-sided output."""
     if not int8:
         (y,) = g.op("MatMul", [x, g.const("w", w)])
         return g.op("Add", [y, g.const("b", b)])[0]
     q, w_scale = _quantize(w)
-    (amax,) = g.op("ReduceMax", g.op("Abs", [x]), axes=[-1], keepdims=1)
-    (x_scale,) = g.op("Max", [g.op("Div", [amax, g.const("q127", np.array(127.0, np.float32))])[0],
-                             g.const("tiny", np.array(1e-12, np.float32))])
-    # Shifted by 128 into uint8 with one zero point for all: the fast u8 x s8 kernel (s8 x s8 is not).
-    (shifted,) = g.op("Add", [g.op("Round", g.op("Div", [x, x_scale]))[0], g.const("z", np.array(128.0, np.float32))])
-    (xq,) = g.op("Cast", [shifted], to=UINT8)
-    (acc,) = g.op("MatMulInteger", [xq, g.const("wq", q), g.const("zero", np.array(128, np.uint8))])
+    tiny = g.const("tiny", np.array(1e-12, np.float32))
+    if floor is None:
+        (amax,) = g.op("ReduceMax", g.op("Abs", [x]), axes=[-1], keepdims=1)
+        (x_scale,) = g.op("Max", [g.op("Div", [amax, g.const("q127", np.array(127.0, np.float32))])[0], tiny])
+        (steps,) = g.op("Add", [g.op("Round", g.op("Div", [x, x_scale]))[0],
+                                g.const("z", np.array(128.0, np.float32))])
+        zero = g.const("zero", np.array(128, np.uint8))
+    else:
+        (lifted,) = g.op("Sub", [x, g.const("floor", np.array(floor, np.float32))])
+        (amax,) = g.op("ReduceMax", [lifted], axes=[-1], keepdims=1)
+        (x_scale,) = g.op("Max", [g.op("Div", [amax, g.const("q255", np.array(255.0, np.float32))])[0], tiny])
+        (steps,) = g.op("Round", g.op("Div", [lifted, x_scale]))
+        zero = g.const("zero", np.array(0, np.uint8))
+        # x @ w = (x - floor) @ w + floor * column sums of w (of the quantized w, so the shift cancels exactly).
+        b = (b + np.float32(floor) * (q.astype(np.float32) * w_scale).sum(axis=0)).astype(np.float32)
+    (xq,) = g.op("Cast", [steps], to=UINT8)
+    (acc,) = g.op("MatMulInteger", [xq, g.const("wq", q), zero])
     (y,) = g.op("Mul", [g.op("Mul", [g.op("Cast", [acc], to=FLOAT)[0], x_scale])[0], g.const("w_scale", w_scale)])
     return g.op("Add", [y, g.const("b", b)])[0]
 
@@ -110,7 +124,7 @@ def build_model(layers: Iterable[_Layer], heads: int, eps: float, int8: Collecti
         inner = _linear(g, x, layer.ff_w, layer.ff_b, "ff" in int8)
         (erf,) = g.op("Erf", g.op("Div", [inner, root2]))
         (gelu,) = g.op("Mul", [g.op("Mul", [inner, half])[0], g.op("Add", [erf, one])[0]])
-        out = _linear(g, gelu, layer.ff_out_w, layer.ff_out_b, "ff_out" in int8)
+        out = _linear(g, gelu, layer.ff_out_w, layer.ff_out_b, "ff_out" in int8, floor=GELU_FLOOR)
         (x,) = g.op("LayerNormalization", [g.op("Add", [out, x])[0], g.const("ln", layer.ln2_w),
                                            g.const("ln", layer.ln2_b)], axis=-1, epsilon=eps)
     inputs = [value_info("x", FLOAT, ["n", "L", hidden]), value_info("mask_bias", FLOAT, ["n", 1, 1, "L"])]

@@ -40,8 +40,9 @@ def _pairs(enc: Encoder) -> list[tuple[list[int], list[int]]]:
 def test_backend_choice() -> None:
     assert resolve_backend("numpy", adapted=True) == "numpy"
     assert resolve_backend("onnx-int8", adapted=True) == "onnx-int8"
+    assert resolve_backend("onnx-fp32", adapted=True) == "onnx-fp32"
     assert resolve_backend("onnx-int8", adapted=False) == "numpy"  # base vectors stay reference-grade
-    assert resolve_backend("onnx-fp32", adapted=False) == "onnx-fp32"
+    assert resolve_backend("onnx-fp32", adapted=False) == "numpy"
     assert resolve_backend("nonsense", adapted=False) == resolve_backend("auto", adapted=False)
 
 
