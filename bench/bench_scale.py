@@ -25,7 +25,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import statistics
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from aiohttp import web
 from tests.adapters.slack.conftest import signed_headers
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.cluster_support import running_cluster
+from tests.ports import free_port
 
 SECRET = "bench-signing-secret"
 KEY = "nm9Xdd7D5e6y4ym5p2ugCXXJvc3XvDScKsVcC8iJTUw="
@@ -71,16 +71,11 @@ class CountingSlack(FakeSlack):
             await asyncio.sleep(0.02)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 async def _start(kind: str, env: dict[str, str], logs: Path, n: int) -> tuple[asyncio.subprocess.Process, str]:
     script = Path(sys.executable).with_name("oars")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-    port = _free_port()
+    port = free_port()
     extra = ["--port", str(port), "--host", "127.0.0.1"] if kind == "serve" else []
     log = (logs / f"{kind}{n}.log").open("wb")
     proc = await asyncio.create_subprocess_exec(*command, kind, *extra, env=env, stdout=log, stderr=log)

@@ -25,6 +25,7 @@ import aiohttp
 import psutil
 
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.ports import free_port
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
@@ -60,11 +61,6 @@ class ReplyWatchingSlack(FakeSlack):
                 future.set_result(time.perf_counter())
         return super()._answer(method, args, *rest)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def signed(body: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.ports import free_port
 
 SECRET, TOKEN, TEAM = "faults-signing-secret", "xoxb-faults", "T1"
 ANSWER = "It sounds like you're worn out and you want this to get easier."
@@ -52,11 +53,6 @@ UNSURE = "can't tell whether it was"
 RECOVERY_TARGET = 3.0  # seconds from Redis's return to the first successful answer
 REDELIVERY_DELAYS = (0.0, 12.0, 30.0)  # after the first try; Slack's schedule (immediately, 1 min, 5 min)
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 A port from `bind(0)` comes out of the kernel's ephemeral range, and between our probe closing it and the
 child binding it any outgoing connection on the machine may be handed that very port: the child then fails
-to start, or a readiness check talks to someone else. So ports are picked below the ephemeral range (with
+to start, or a readiness check talks to someone else. Worse, while a server on such a port is down (an outage
+test), a client reconnecting to it can connect to itself (TCP simultaneous open: its own source port is the
+port it dials), which a port below the ephemeral range can never be. So ports are picked below the ephemeral range (with
 room for a Redis Cluster bus port, +10000, below it too), at random so that several test runs sharing the
 machine rarely pick the same one; whoever starts a server still checks that it is really theirs.
 """
