@@ -19,7 +19,7 @@ from exercises.grading import signals as surface
 from exercises.grading.base import Assessment
 from exercises.grading.model_answers import make_model_answer
 from exercises.grading.others import grade_affirmation, grade_emphasize_autonomy, grade_summary
-from exercises.grading.problems import NEXT_STEP, PRAISE, problem_feedback
+from exercises.grading.problems import NEXT_STEP, PRAISE, near_miss, problem_feedback
 from exercises.grading.questions import grade_open_question
 from exercises.grading.reflective import (
     grade_develop_discrepancy,
@@ -114,9 +114,10 @@ def _parroting(sig: np.ndarray) -> bool:
     return bool(sig[k] >= 0.85 and sig[k + 2] >= 0.6)
 
 
-def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem: str, assessment: Assessment,
-                   parrot: bool) -> tuple[str, tuple[str, ...]]:
-    """Verdict-consistent feedback: what works first, then the one change that matters."""
+def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem: str | None,
+                   assessment: Assessment, parrot: bool) -> tuple[str, tuple[str, ...]]:
+    """Verdict-consistent feedback: what works first, then the one change that matters (`problem` None: the
+    problem head sees no single problem, so the reply hears it is close instead of a doubtful accusation)."""
     if p_pass >= pass_at:
         good = [line for line in assessment.good if "step beyond" not in line] if parrot else list(assessment.good)
         lines = good or [PRAISE[kind]]
@@ -130,6 +131,8 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
     if assessment.issues:
         return "revise", assessment.lines()
     good = [line for line in assessment.good if "step beyond" not in line][:1]
+    if problem is None:
+        return "revise", (*good, near_miss(kind))
     return "revise", (*good, problem_feedback(problem, kind, text))
 
 
@@ -158,7 +161,8 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     pass_at = float(mi.meta.get("pass_threshold", 0.5))
     if _same_text(text, (*answers, model)):
         p_pass = max(p_pass, STRONG_AT)  # the model answer we show must never be marked down
-    outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named, assessment, parrot)
+    sure = problems[named] >= problems.get("none", 0.0)
+    outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named if sure else None, assessment, parrot)
     main, _ = heads.best("code", mi.labels["code"])
     codes = (main, *(c for c in _codes_seen(coding) if c != main))
     if outcome == "revise":

@@ -89,9 +89,9 @@ def fit(x: np.ndarray, rows: list[GradedReply], epochs: int = 300, seed: int = 7
 SEEDS = (7, 11, 13, 17, 19)
 
 
-def fit_all(x: np.ndarray, rows: list[GradedReply]) -> list[Head]:
+def fit_all(x: np.ndarray, rows: list[GradedReply], seeds: int = len(SEEDS)) -> list[Head]:
     """Several heads from different seeds: their average is steadier near the pass line than any one."""
-    return [fit(x, rows, seed=s) for s in SEEDS]
+    return [fit(x, rows, seed=s) for s in SEEDS[:seeds]]
 
 
 def predict(heads: list[Head], x: np.ndarray) -> np.ndarray:
@@ -121,7 +121,12 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=None, help="measure-only set (never trained or tuned on)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--cache", type=Path, default=None, help="reuse encoder vectors between runs (same model)")
+    ap.add_argument("--save-oof", type=Path, default=None, help="write the out-of-fold p(pass) for analysis")
+    ap.add_argument("--bad-pass-cost", type=float, default=1.0, help="cost of passing a reply to revise, "
+                    "relative to revising a good one (sets the pass threshold)")
+    ap.add_argument("--oof-seeds", type=int, default=3, help="heads per held-out writer (the final uses all)")
     args = ap.parse_args()
+    torch.set_num_threads(1)  # two threads on a shared 2-core machine run several times slower
     arrays = dict(np.load(args.model, allow_pickle=False))
     from exercises import semantic
 
@@ -144,17 +149,24 @@ def main() -> None:
     oof = np.zeros(len(rows), dtype=np.float32)
     for w in writers:
         test = np.array([r.writer == w for r in rows])
-        heads = fit_all(x[~test], [r for r, t in zip(rows, test, strict=True) if not t])
+        heads = fit_all(x[~test], [r for r, t in zip(rows, test, strict=True) if not t], args.oof_seeds)
         oof[test] = predict(heads, x[test])
-    # Threshold: the best out-of-fold agreement (ties go to the higher, stricter threshold).
+        print(f"  held out {w}: {int(test.sum())} replies", flush=True)
+    if args.save_oof:
+        np.save(args.save_oof, oof)
+    # Threshold: the lowest out-of-fold cost, where praising an MI-inconsistent reply costs --bad-pass-cost
+    # times a needless "revise". 2.5 would follow the issue's budgets (<= 3% passed, <= 8% revised), but on 31
+    # writers it moved the line to 0.78 and plain good replies (a complete summary, "What do you enjoy about
+    # your job?") fell below it, so the default stays at equal costs.
     bad = np.array([r.expect == "revise" for r in rows])
-    best = (0.0, 0.5)
-    for t in np.arange(0.3, 0.95, 0.05):
-        acc = float(np.mean((oof >= t) != bad))
-        if acc >= best[0]:
-            best = (acc, float(t))
+    best = (float("inf"), 0.5)
+    for t in np.arange(0.2, 0.92, 0.02):
+        passed = oof >= t
+        cost = args.bad_pass_cost * float(np.mean(passed[bad])) + float(np.mean(~passed[~bad]))
+        if cost < best[0] - 1e-9:
+            best = (cost, float(t))
     threshold = round(best[1], 2)
-    for t in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         passed = oof >= t
         print(f"  threshold {t}: agreement {np.mean(passed != bad):.4f}, MI-inconsistent passed "
               f"{np.mean(passed[bad]):.4f}, good revised {np.mean(~passed[~bad]):.4f}", flush=True)

@@ -88,6 +88,13 @@ def quote(reply: str, limit: int = 60) -> str:
     return f"'{first}'"
 
 
+def near_miss(kind: str) -> str:
+    """A revise the problem head cannot pin on any one problem: say it is close and give the next step,
+    rather than accuse the reply of a problem the model barely believes in."""
+    step = NEXT_STEP[kind].removeprefix("To make it 3/3: ")
+    return f"Close, but it doesn't quite land yet. Next try: {step}"
+
+
 def problem_feedback(problem: str, kind: str, reply: str) -> str:
     """One feedback line for the named problem (not_the_skill names what the drill asks for)."""
     if problem == "not_the_skill" or problem not in _TEXTS:

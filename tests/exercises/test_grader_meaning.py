@@ -81,3 +81,14 @@ def test_feedback_quotes_the_member_and_says_what_makes_three() -> None:
     revise = grade("open_question", "Did you finish the report?", "Did you finish it yet?")
     assert revise.verdict == "revise"
     assert any("'" in line for line in revise.feedback)
+
+
+def test_a_revise_the_problem_head_cannot_pin_down_hears_it_is_close_not_an_accusation() -> None:
+    from exercises.grader import _learned_lines, rule_view
+
+    reply = "What did you think of it?"
+    assessment = rule_view("open_question", "Did you like it?", reply)
+    outcome, lines = _learned_lines("open_question", reply, 0.2, 0.3, None, assessment, parrot=False)
+    assert outcome == "revise"
+    assert any(line.startswith("Close, but it doesn't quite land yet.") for line in lines)
+    assert not any("spotlight" in line or "judges" in line for line in lines)
