@@ -66,7 +66,8 @@ class _Layer:
 
 
 def _f32(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=np.float32)
+    """A float32 copy in memory of our own: never a view that would keep the model file mapped."""
+    return np.array(a, dtype=np.float32, order="C", copy=True)
 
 
 def _merge_layers(layers: Sequence[_Layer], arrays: Mapping[str, np.ndarray]) -> Iterator[_Layer]:
@@ -118,7 +119,9 @@ class Encoder:
         def get(name: str) -> np.ndarray:
             return w[prefix + name]
 
-        self.word = get("embeddings.word_embeddings.weight")  # stays memory-mapped: rows are gathered
+        # Rows are read on demand (safetensors.RowTable: resident memory holds only what a pass gathers); the
+        # rest is copied, so no view keeps the file mapped once loading is done.
+        self.word = safetensors.RowTable(model_dir / "model.safetensors", prefix + "embeddings.word_embeddings.weight")
         self.position = _f32(get("embeddings.position_embeddings.weight"))
         self.token_types = _f32(get("embeddings.token_type_embeddings.weight"))
         self.token_type = self.token_types[0]

@@ -102,6 +102,23 @@ def test_safetensors_reader_round_trip(tmp_path: Path) -> None:
         safetensors.load(path)
 
 
+def test_row_table_reads_rows_without_mapping_the_file(tmp_path: Path) -> None:
+    table = np.arange(20, dtype="<f4").reshape(5, 4)
+    header = {"pad": {"dtype": "I8", "shape": [3], "data_offsets": [0, 3]},
+              "t": {"dtype": "F32", "shape": [5, 4], "data_offsets": [3, 83]}}
+    raw = json.dumps(header).encode()
+    path = tmp_path / "t.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + b"\x00\x01\x02" + table.tobytes())
+    rows = safetensors.RowTable(path, "t")
+    ids = np.array([[4, 0, 4], [1, 1, 2]])
+    assert np.array_equal(rows[ids], table[ids]) and rows[ids].shape == (2, 3, 4)
+    assert np.array_equal(rows[np.array([3])], safetensors.load(path)["t"][[3]])
+    with pytest.raises(IndexError):
+        rows[np.array([5])]
+    with pytest.raises(safetensors.SafetensorsError):
+        safetensors.RowTable(path, "pad")
+
+
 def test_missing_package_means_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(semantic, "MODEL_PACKAGE", "no_such_model_package_here")
     semantic.reset()
