@@ -147,7 +147,7 @@ class Encoder:
         self.backend = resolve_backend(backend, adapted=False)
         self._layers: list[_Layer] | None = layers
         self._merge: Callable[[], Iterator[_Layer]] | None = None  # adapted copies: merged on demand
-        self._runtime = LazyRuntime(self._stream_layers, self.heads, self.eps, self.backend)
+        self._runtime = LazyRuntime(self._stream_layers, self.heads, self.eps, self.backend, share=True)
 
     @property
     def dim(self) -> int:

@@ -41,14 +41,17 @@ def test_backend_choice() -> None:
     assert resolve_backend("numpy", adapted=True) == "numpy"
     assert resolve_backend("onnx-int8", adapted=True) == "onnx-int8"
     assert resolve_backend("onnx-fp32", adapted=True) == "onnx-fp32"
-    assert resolve_backend("onnx-int8", adapted=False) == "numpy"  # base vectors stay reference-grade
-    assert resolve_backend("onnx-fp32", adapted=False) == "numpy"
+    # Base vectors stay reference-grade: float32 on the numpy layers' own arrays, or numpy itself.
+    assert resolve_backend("onnx-int8", adapted=False) == "onnx-fp32"
+    assert resolve_backend("onnx-fp32", adapted=False) == "onnx-fp32"
+    assert resolve_backend("numpy", adapted=False) == "numpy"
     assert resolve_backend("nonsense", adapted=False) == resolve_backend("auto", adapted=False)
 
 
 def test_environment_forces_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OARS_ENCODER", "numpy")
     assert resolve_backend(None, adapted=True) == "numpy"
+    assert resolve_backend(None, adapted=False) == "numpy"
     assert LazyRuntime(list, 1, 1e-12, "numpy").get() is None
 
 
@@ -81,6 +84,21 @@ def test_float32_session_matches_numpy() -> None:
     assert np.abs(onnx_enc.encode(TEXTS) - numpy_enc.encode(TEXTS)).max() < 1e-5
     pairs = _pairs(enc)
     assert np.abs(onnx_enc.pair_vectors(pairs) - numpy_enc.pair_vectors(pairs)).max() < 1e-4
+
+
+@needs_model
+@needs_ort
+def test_base_session_reads_the_numpy_weights_without_copying_them() -> None:
+    """The base encoder's session is fed the layers' own float32 arrays: same vectors as numpy, no second copy."""
+    enc = _base()
+    runtime = enc._runtime.get()
+    assert enc.backend == "onnx-fp32" and runtime is not None
+    fed = {id(w) for w in runtime._feeds.values()}
+    owned = {id(getattr(layer, f"{n}_w")) for layer in enc.layers for n in ("qkv", "out", "ff", "ff_out")}
+    assert fed == owned
+    assert np.abs(enc.encode(TEXTS) - enc.with_backend("numpy").encode(TEXTS)).max() < 1e-5
+    pairs = _pairs(enc)
+    assert np.abs(enc.pair_vectors(pairs) - enc.with_backend("numpy").pair_vectors(pairs)).max() < 1e-4
 
 
 @needs_model
