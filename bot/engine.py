@@ -18,6 +18,7 @@ from typing import Protocol
 from redis.exceptions import RedisError
 
 from bot import answering, replies
+from bot.admission import Admission, Busy
 from bot.clock import Clock
 from bot.commands import Command, parse, resolve_drill_target
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
@@ -78,9 +79,11 @@ class Engine:
         schedules: ScheduleCommands | None = None,
         default_tz: str = "UTC",
         grader: GradingPool | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.store = store
         self.grader = grader or shared_pool()
+        self.admission = admission or Admission()
         self.clock = clock or Clock()
         self.catalogue = catalogue or load_catalogue()
         self.rng = rng or random.Random()
@@ -95,10 +98,19 @@ class Engine:
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
         """Answer one inbound message. A redelivered message id gets no reply, unless the first
-        handler died or failed to send: then it is handled anew or gets the kept replies (bot.inbox)."""
+        handler died or failed to send: then it is handled anew or gets the kept replies (bot.inbox).
+        Past capacity it waits its turn, or gets a polite "send it again" with nothing recorded (bot.admission)."""
         if not msg.user or not msg.message_id:
             log.info("%s message without user or id ignored", msg.platform)
             return []
+        try:
+            async with self.admission.slot():
+                return await self._handle(msg)
+        except Busy as busy:
+            log.warning("too busy: asked %s to send %s again (%s)", msg.user, msg.message_id, busy)
+            return [Reply(replies.BUSY, private=True)]
+
+    async def _handle(self, msg: Inbound) -> list[Reply]:
         member = MemberRef(msg.platform, msg.workspace, msg.user)
         try:
             turn = await self.store.begin(member, msg.message_id, new_token())

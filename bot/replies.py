@@ -60,6 +60,8 @@ GRADER_BUSY = (
     "I'm grading a lot of answers right now and couldn't get to yours. Please send it again in a moment: "
     "your drill is still open and nothing was counted yet."
 )
+BUSY = ("I'm answering a lot of messages right now and couldn't get to yours. Please send it again in a moment: "
+        "nothing was recorded.")
 OOPS = "Something went wrong on my side and nothing was recorded. Please try that again in a moment."
 
 

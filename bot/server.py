@@ -14,11 +14,14 @@ import importlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
+from bot.admission import arrived
 from bot.app import OarsApp
 from bot.config import Settings
 
@@ -80,6 +83,14 @@ def platform_adapters(oars: OarsApp, settings: Settings) -> list[Any]:
     return parts
 
 
+@web.middleware
+async def _stamp_arrival(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Note when the request arrived: work it starts (Bolt's listeners run in tasks created here, which inherit
+    the stamp) is turned away politely once it has waited too long (bot.admission)."""
+    arrived.set(time.monotonic())
+    return await handler(request)
+
+
 async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, list[object]]:
     """The aiohttp application with every configured route mounted; returns closables for shutdown
     (the scheduler last)."""
@@ -87,7 +98,7 @@ async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, l
 
     oars = OarsApp(settings)
     await oars.start(preload=lambda: _import_platforms(settings))
-    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app = web.Application(client_max_size=1024 * 1024, middlewares=[_stamp_arrival])
     web_app[OARS_KEY] = oars
     web_app.router.add_get("/healthz", healthz)
     parts = platform_adapters(oars, settings)
