@@ -6,6 +6,7 @@ punctuation, then greedy longest-match-first WordPiece with '##' continuations; 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -38,8 +39,16 @@ def _is_cjk(cp: int) -> bool:
             or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
 
 
+# ASCII text (nearly every answer) needs none of the Unicode tables: control characters other than tab and
+# newlines go, those become spaces, NFD and accent stripping change nothing. Same result as the loop below.
+_ASCII_CLEAN = {cp: None for cp in (*range(32), 127) if chr(cp) not in "\t\n\r"} | {ord(c): " " for c in "\t\n\r"}
+_ASCII_WORDS = re.compile(r"[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~ ]+")  # one punctuation mark, or a run of others
+
+
 def normalize(text: str) -> str:
     """BertNormalizer(clean_text, handle_chinese_chars, strip_accents follows lowercase, lowercase)."""
+    if text.isascii():
+        return text.translate(_ASCII_CLEAN).lower()
     out: list[str] = []
     for ch in text:
         cp = ord(ch)
@@ -57,6 +66,8 @@ def normalize(text: str) -> str:
 
 def pre_tokenize(text: str) -> list[str]:
     """Split on whitespace, and make every punctuation character a word of its own."""
+    if text.isascii() and text.isprintable():  # ASCII punctuation is exactly the ranges _is_punctuation checks
+        return _ASCII_WORDS.findall(text)
     words: list[str] = []
     for chunk in text.split():
         current: list[str] = []

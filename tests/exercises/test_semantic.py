@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import struct
 from pathlib import Path
 
@@ -83,6 +84,18 @@ def test_wordpiece_greedy_longest_match_and_unknown() -> None:
 def test_normalizer_and_pretokenizer() -> None:
     assert normalize("Café\tNAÏVE\u0007") == "cafe naive"
     assert pre_tokenize("i'm (fine)!") == ["i", "'", "m", "(", "fine", ")", "!"]
+
+
+def test_ascii_fast_paths_match_the_unicode_rules() -> None:
+    """ASCII text skips the Unicode tables; a dropped zero-width space (or a trailing non-ASCII word) sends the
+    same text down the general path, which must give the same result."""
+    rng = random.Random(5)
+    alphabet = [chr(i) for i in range(128)]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalize(text) == normalize(text + "\u200b")
+        for words in (text, normalize(text)):
+            assert pre_tokenize(words) == pre_tokenize(words + " \u00e9")[:-1]
 
 
 def test_safetensors_reader_round_trip(tmp_path: Path) -> None:
