@@ -70,7 +70,7 @@ def _f32(a: np.ndarray) -> np.ndarray:
     return np.array(a, dtype=np.float32, order="C", copy=True)
 
 
-def _merge_layers(layers: Sequence[_Layer], arrays: Mapping[str, np.ndarray]) -> Iterator[_Layer]:
+def _merge_layers(layers: Iterable[_Layer], arrays: Mapping[str, np.ndarray]) -> Iterator[_Layer]:
     """The layers with trained low-rank deltas merged (W + B A) and LayerNorms replaced, one at a time."""
     for i, layer in enumerate(layers):
         def merged(name: str, base: np.ndarray, i: int = i) -> np.ndarray:
@@ -126,11 +126,27 @@ class Encoder:
         self.token_types = _f32(get("embeddings.token_type_embeddings.weight"))
         self.token_type = self.token_types[0]
         self.emb_ln = (_f32(get("embeddings.LayerNorm.weight")), _f32(get("embeddings.LayerNorm.bias")))
-        layers: list[_Layer] = []
-        for i in range(int(config["num_hidden_layers"])):
+        self._weights, self._prefix = model_dir / "model.safetensors", prefix
+        self.backend = resolve_backend(backend, adapted=False)
+        # The base layers in float32 (42 MB): kept while the numpy path may need them. Once the base session is
+        # built they are released (it holds its own prepacked copy) and read again from the file on demand:
+        # when an adapted copy builds its session, or for a numpy pass (partial passes, no onnxruntime).
+        self._layers: list[_Layer] | None = list(self._read_layers()) if self.backend == "numpy" else None
+        self._merge: Callable[[], Iterator[_Layer]] | None = None  # adapted copies: merged on demand
+        self._runtime = LazyRuntime(self._stream_layers, self.heads, self.eps, self.backend,
+                                    built=self._release_layers)
+
+    def _read_layers(self) -> Iterator[_Layer]:
+        """The base transformer layers from the model file, one at a time, as float32 copies of our own."""
+        w = safetensors.load(self._weights)
+
+        def get(name: str) -> np.ndarray:
+            return w[self._prefix + name]
+
+        for i in range(self.n_layers):
             p = f"encoder.layer.{i}."
             att = p + "attention."
-            layers.append(_Layer(
+            yield _Layer(
                 qkv_w=_f32(np.concatenate([get(att + f"self.{n}.weight") for n in ("query", "key", "value")]).T),
                 qkv_b=_f32(np.concatenate([get(att + f"self.{n}.bias") for n in ("query", "key", "value")])),
                 out_w=_f32(get(att + "output.dense.weight").T),
@@ -143,11 +159,12 @@ class Encoder:
                 ff_out_b=_f32(get(p + "output.dense.bias")),
                 ln2_w=_f32(get(p + "output.LayerNorm.weight")),
                 ln2_b=_f32(get(p + "output.LayerNorm.bias")),
-            ))
-        self.backend = resolve_backend(backend, adapted=False)
-        self._layers: list[_Layer] | None = layers
-        self._merge: Callable[[], Iterator[_Layer]] | None = None  # adapted copies: merged on demand
-        self._runtime = LazyRuntime(self._stream_layers, self.heads, self.eps, self.backend, share=True)
+            )
+
+    def _release_layers(self) -> None:
+        """The base session is built: its float32 layers need not stay in numpy too."""
+        if self._merge is None:
+            self._layers = None
 
     @property
     def dim(self) -> int:
@@ -168,26 +185,25 @@ class Encoder:
 
     @property
     def layers(self) -> list[_Layer]:
-        """The transformer layers in float32 (an adapted copy merges its deltas on first use: only the numpy
-        path needs them whole, an onnxruntime session is built from them one layer at a time)."""
+        """The transformer layers in float32, kept from now on (only the numpy path needs them whole: an
+        adapted copy merges its deltas on first use, a base encoder reads them again from the file; an
+        onnxruntime session is built from them one layer at a time)."""
         if self._layers is None:
-            assert self._merge is not None
-            self._layers = list(self._merge())
+            self._layers = list(self._stream_layers())
         return self._layers
 
     def _stream_layers(self) -> Iterable[_Layer]:
-        """Layers for building a session, without keeping merged copies that nothing else needs."""
+        """Layers for building a session, without keeping copies that nothing else needs."""
         if self._layers is not None:
             return self._layers
-        assert self._merge is not None
-        return self._merge()
+        return self._read_layers() if self._merge is None else self._merge()
 
     def adapted(self, arrays: Mapping[str, np.ndarray], backend: str | None = None) -> Encoder:
         """A copy whose layers carry trained low-rank deltas (W + B A) and LayerNorms; embeddings are shared."""
         twin = copy.copy(self)
-        base_layers, deltas = self.layers, dict(arrays)
+        base, deltas = self, dict(arrays)
         twin._layers = None
-        twin._merge = lambda: _merge_layers(base_layers, deltas)
+        twin._merge = lambda: _merge_layers(base._stream_layers(), deltas)
         twin.backend = resolve_backend(backend, adapted=True)
         twin._runtime = LazyRuntime(twin._stream_layers, twin.heads, twin.eps, twin.backend)
         return twin

@@ -34,7 +34,7 @@ LINEARS = ("qkv", "out", "ff", "ff_out")
 INT8_LINEARS: tuple[str, ...] = LINEARS
 AUTO = "onnx-int8"  # 3-4x faster per answer at equal grader agreement (ARCHITECTURE.md, #17)
 BACKENDS = ("auto", "numpy", "onnx-fp32", "onnx-int8")
-BASE_ONNX = "onnx-fp32"  # the base encoder's session: the reference's own float32 weights, fed, not copied
+BASE_ONNX = "onnx-fp32"  # the base encoder's session: the reference's float32 arithmetic
 
 
 def resolve_backend(backend: str | None, adapted: bool) -> str:
@@ -43,8 +43,8 @@ def resolve_backend(backend: str | None, adapted: bool) -> str:
     The choice applies to adapted encoders (the learned model, on every answer's path, whose heads' agreement
     bench/bench_encoder.py measures). A base encoder (tips, the grader's similarity checks) runs float32 in
     onnxruntime whatever is chosen, unless it is numpy: its vectors meet thresholds and tip vectors computed
-    with the reference, so it must stay the same arithmetic (within 1e-6), and its session reads the numpy
-    layers' own arrays (no second copy; see build_model's `shared`), ~1.7x faster than numpy per text. auto is
+    with the reference, so it must stay the same arithmetic (within 1e-6); with prepacked weights it costs less
+    than half numpy's CPU per text, and the numpy copies are dropped once it is built (same memory). auto is
     what the measurements in ARCHITECTURE.md chose: AUTO. Without onnxruntime every choice falls back to numpy;
     `Encoder.with_backend` sets any backend explicitly (benchmarks, tests)."""
     value = (backend or os.environ.get("OARS_ENCODER", "auto")).strip().lower()
@@ -66,19 +66,13 @@ def _quantize(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 GELU_FLOOR = -0.17  # GELU(x) >= -0.16997 everywhere: the feed-forward output layer's input starts there
 
 
-def _linear(g: Graph, x: str, w: np.ndarray, b: np.ndarray, int8: bool, floor: float | None = None,
-            shared: dict[str, np.ndarray] | None = None) -> str:
+def _linear(g: Graph, x: str, w: np.ndarray, b: np.ndarray, int8: bool, floor: float | None = None) -> str:
     """x @ w + b, in float32 or in int8: weights per output column, activations per token, so a token's
     result never depends on the other tokens or rows in the batch, and [CLS]/[SEP]'s large values don't
     coarsen everyone else's steps. Symmetric around 0 (shifted by 128 into uint8 with one zero point for all:
     the fast u8 x s8 kernel; s8 x s8 is not), or, for an input known to be >= `floor`, from the floor up,
     which doubles the resolution of GELU's one-sided output."""
     if not int8:
-        if shared is not None:  # a graph input, fed the caller's own array on every run: no copy in the session
-            name = g.fresh("w")
-            shared[name] = w
-            (y,) = g.op("MatMul", [x, name])
-            return g.op("Add", [y, g.const("b", b)])[0]
         (y,) = g.op("MatMul", [x, g.const("w", w)])
         return g.op("Add", [y, g.const("b", b)])[0]
     q, w_scale = _quantize(w)
@@ -103,15 +97,9 @@ def _linear(g: Graph, x: str, w: np.ndarray, b: np.ndarray, int8: bool, floor: f
     return g.op("Add", [y, g.const("b", b)])[0]
 
 
-def build_model(layers: Iterable[_Layer], heads: int, eps: float, int8: Collection[str] = INT8_LINEARS,
-                shared: dict[str, np.ndarray] | None = None) -> bytes:
+def build_model(layers: Iterable[_Layer], heads: int, eps: float, int8: Collection[str] = INT8_LINEARS) -> bytes:
     """ONNX bytes: inputs `x` (n, L, hidden) and `mask_bias` (n, 1, 1, L); output `hidden` (n, L, hidden).
-    `int8` names the linear maps computed in int8 (qkv, out, ff, ff_out); the others stay float32.
-
-    With `shared` (a dict to fill), float32 weight matrices are not copied into the model: each becomes a graph
-    input, recorded in `shared` as name -> the layer's own array, which the caller feeds on every run. The
-    session then holds no second copy of them (an initializer costs ~2x its size: the parsed proto and the
-    tensor), at the price of unpacked matrix products: for weights that must stay in numpy anyway."""
+    `int8` names the linear maps computed in int8 (qkv, out, ff, ff_out); the others stay float32."""
     layers = iter(layers)
     first = next(layers)
     hidden = first.qkv_w.shape[0]
@@ -124,32 +112,27 @@ def build_model(layers: Iterable[_Layer], heads: int, eps: float, int8: Collecti
     root2 = g.const("sqrt2", np.array(np.sqrt(2.0), np.float32))
     x = "x"
     for layer in itertools.chain([first], layers):
-        if shared is None:  # fold 1/sqrt(d) into the query columns: one Mul fewer per layer
-            qkv_w, qkv_b = layer.qkv_w.copy(), layer.qkv_b.copy()
-            qkv_w[:, :hidden] *= scale
-            qkv_b[:hidden] *= scale
-        else:  # the shared weights are the reference's own: scale the scores, as numpy does
-            qkv_w, qkv_b = layer.qkv_w, layer.qkv_b
-        qkv = _linear(g, x, qkv_w, qkv_b, "qkv" in int8, shared=shared)
+        # Fold 1/sqrt(d) into the query columns: one Mul fewer per layer.
+        qkv_w, qkv_b = layer.qkv_w.copy(), layer.qkv_b.copy()
+        qkv_w[:, :hidden] *= scale
+        qkv_b[:hidden] *= scale
+        qkv = _linear(g, x, qkv_w, qkv_b, "qkv" in int8)
         (per_head,) = g.op("Transpose", g.op("Reshape", [qkv, split_heads]), perm=[0, 2, 1, 3])  # (n, 3h, L, d)
         q, k, v = g.op("Split", [per_head], outputs=3, axis=1)
         (scores,) = g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])[0]])
-        if shared is not None:
-            (scores,) = g.op("Mul", [scores, g.const("scale", np.array(scale, np.float32))])
         (probs,) = g.op("Softmax", g.op("Add", [scores, "mask_bias"]), axis=-1)
         (context,) = g.op("Transpose", g.op("MatMul", [probs, v]), perm=[0, 2, 1, 3])
         (context,) = g.op("Reshape", [context, merge_heads])
-        attended = _linear(g, context, layer.out_w, layer.out_b, "out" in int8, shared=shared)
+        attended = _linear(g, context, layer.out_w, layer.out_b, "out" in int8)
         (x,) = g.op("LayerNormalization", [g.op("Add", [attended, x])[0], g.const("ln", layer.ln1_w),
                                            g.const("ln", layer.ln1_b)], axis=-1, epsilon=eps)
-        inner = _linear(g, x, layer.ff_w, layer.ff_b, "ff" in int8, shared=shared)
+        inner = _linear(g, x, layer.ff_w, layer.ff_b, "ff" in int8)
         (erf,) = g.op("Erf", g.op("Div", [inner, root2]))
         (gelu,) = g.op("Mul", [g.op("Mul", [inner, half])[0], g.op("Add", [erf, one])[0]])
-        out = _linear(g, gelu, layer.ff_out_w, layer.ff_out_b, "ff_out" in int8, floor=GELU_FLOOR, shared=shared)
+        out = _linear(g, gelu, layer.ff_out_w, layer.ff_out_b, "ff_out" in int8, floor=GELU_FLOOR)
         (x,) = g.op("LayerNormalization", [g.op("Add", [out, x])[0], g.const("ln", layer.ln2_w),
                                            g.const("ln", layer.ln2_b)], axis=-1, epsilon=eps)
     inputs = [value_info("x", FLOAT, ["n", "L", hidden]), value_info("mask_bias", FLOAT, ["n", 1, 1, "L"])]
-    inputs += [value_info(name, FLOAT, list(w.shape)) for name, w in (shared or {}).items()]
     return g.model(inputs, [value_info("hidden", FLOAT, ["n", "L", hidden])], rename={x: "hidden"})
 
 
@@ -167,11 +150,9 @@ def _return_freed_memory() -> None:
 class OnnxLayers:
     """An onnxruntime session over the transformer layers, one intra-op thread (workers run in parallel)."""
 
-    def __init__(self, model: bytes, threads: int = 1, feeds: dict[str, np.ndarray] | None = None) -> None:
-        """`feeds`: the weight inputs of a model built with `shared` (passed on every run, never copied)."""
+    def __init__(self, model: bytes, threads: int = 1) -> None:
         import onnxruntime as ort  # optional: callers catch ImportError and keep numpy
 
-        self._feeds = dict(feeds or {})
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -180,9 +161,13 @@ class OnnxLayers:
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: Any = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        # The Python wrapper keeps the model bytes for the session's lifetime (its own source calls that bad),
+        # only to rebuild the session on a GPU provider's fallback: on CPU that is 11 MB (int8) held for nothing.
+        if getattr(self._session, "_model_bytes", None) is not None:
+            self._session._model_bytes = None
 
     def __call__(self, x: np.ndarray, mask_bias: np.ndarray) -> np.ndarray:
-        (out,) = self._session.run(["hidden"], {"x": x, "mask_bias": mask_bias, **self._feeds})
+        (out,) = self._session.run(["hidden"], {"x": x, "mask_bias": mask_bias})
         return np.asarray(out, dtype=np.float32)
 
 
@@ -191,10 +176,9 @@ class LazyRuntime:
     OARS_ENCODER=numpy, or the build failed)."""
 
     def __init__(self, layers: Callable[[], Iterable[_Layer]], heads: int, eps: float, backend: str,
-                 int8: Collection[str] | None = None, share: bool = False) -> None:
-        """`share`: float32 weights stay the layers' own arrays, fed on every run (build_model's `shared`): for
-        layers that are kept in numpy anyway (the base encoder's)."""
-        self._layers, self._heads, self._eps, self._share = layers, heads, eps, share
+                 int8: Collection[str] | None = None, built: Callable[[], None] | None = None) -> None:
+        """`built` is called once the session exists (the base encoder then drops its numpy layers)."""
+        self._layers, self._heads, self._eps, self._built = layers, heads, eps, built
         self._int8 = INT8_LINEARS if int8 is None else tuple(int8)
         self.backend = backend
         self._runtime: OnnxLayers | None = None
@@ -208,10 +192,11 @@ class LazyRuntime:
             if not self._done:
                 try:
                     int8 = self._int8 if self.backend == "onnx-int8" else ()
-                    shared: dict[str, np.ndarray] | None = {} if self._share else None
-                    model = build_model(self._layers(), self._heads, self._eps, int8=int8, shared=shared)
-                    self._runtime = OnnxLayers(model, feeds=shared)
+                    model = build_model(self._layers(), self._heads, self._eps, int8=int8)
+                    self._runtime = OnnxLayers(model)
                     del model
+                    if self._built is not None:
+                        self._built()
                     _return_freed_memory()
                 except Exception as exc:  # ImportError, or any runtime refusal: numpy stays correct
                     log.info("encoder stays on numpy (%s): %s", self.backend, exc)
