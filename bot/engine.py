@@ -194,7 +194,7 @@ class Engine:
                 return [FORGOTTEN]
             if msg.action == "cancel" or text.lower() in {"no", "n", "cancel"}:
                 return [Reply("Okay, nothing was deleted.", private=True)]
-        routed = await self.roleplay.route(member, msg, text)  # role-play (issue #14): bot/roleplay.py
+        routed = await self.roleplay.route(member, msg, text, turn.roleplay)  # role-play (#14): bot/roleplay.py
         if routed is not None:
             return routed
         if msg.action:

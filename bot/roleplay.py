@@ -80,8 +80,10 @@ class RoleplayFlow:
     def _history_key(self, member: MemberRef) -> str:
         return self.store.key(member, "roleplays")
 
-    async def current(self, member: MemberRef) -> Open | None:
-        raw = await self.redis.get(self._key(member))
+    async def current(self, member: MemberRef, raw: str | None = None) -> Open | None:
+        """The open role-play; `raw` is its stored JSON when the caller read it already ("" for none)."""
+        if raw is None:
+            raw = await self.redis.get(self._key(member))
         if not raw:
             return None
         try:
@@ -102,8 +104,10 @@ class RoleplayFlow:
         return await self.redis.hget(self.store.key(member, "profile"), "roleplay_coach") == "1"
 
     # --- routing ---------------------------------------------------------------------------------
-    async def route(self, member: MemberRef, msg: Inbound, text: str) -> list[Reply] | None:
-        """Replies when this message belongs to role-play, else None (the engine carries on)."""
+    async def route(self, member: MemberRef, msg: Inbound, text: str, known: str | None = None
+                    ) -> list[Reply] | None:
+        """Replies when this message belongs to role-play, else None (the engine carries on). `known`: the
+        role-play's stored JSON as the message's claim read it (bot.store.Turn.roleplay), None to read it."""
         action = msg.action or ""
         if action == "roleplay" or action.startswith("roleplay:"):
             target = action.partition(":")[2]
@@ -122,7 +126,7 @@ class RoleplayFlow:
             return [Reply("Coach nudges are on: after an unhelpful move in a role-play you'll get one line of advice."
                           if on else "Coach nudges are off. Your report still lists every move.")]
         started = _START.match(text) if not action else None
-        open_ = await self.current(member)
+        open_ = await self.current(member, known)
         if started and started.group(1).strip().lower() == "join":
             return await self._join(member, msg)
         if started:

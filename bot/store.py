@@ -113,6 +113,7 @@ class Turn:
     confirm: str
     state: AnswerState
     kept: str = ""  # the replies already written into the claim (with the answer)
+    roleplay: str | None = None  # the open role-play's JSON, read in the same round trip ("" none; None unread)
 
     @property
     def open_drill(self) -> OpenDrill | None:
@@ -158,9 +159,10 @@ class Store:
             pipe.hgetall(self.key(member, "profile"))
             pipe.get(self.key(member, "confirm"))
             self._queue_answer_state(pipe, member, message_id)
+            pipe.get(self.key(member, "roleplay"))  # bot.roleplay routes on it: no round trip of its own
             raw = await pipe.execute()
         return Turn(member, message_id, token, Claim.parse(raw[0]), _profile(raw[1]), str(raw[2] or ""),
-                    AnswerState.parse(*raw[3:8]))
+                    AnswerState.parse(*raw[3:8]), roleplay=str(raw[8] or ""))
 
     async def claim_delivery(self, member: MemberRef, message_id: str, token: str = "") -> bool:
         """Claim one message alone (no state read): True when it is ours to handle."""
