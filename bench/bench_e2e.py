@@ -186,8 +186,8 @@ async def run_all() -> None:
               f" {'ack p99':>7s} {'ack max':>10s} {'lost':>5s}")
         report("oars", oars, oars_runs)
         report("bare bolt", bare, bare_runs)
-        print(f"(oars RSS includes {oars.shared_mib():.0f} MiB file-backed pages, mostly the memory-mapped encoder "
-              "weights)")
+        print(f"(oars RSS includes {oars.shared_mib():.0f} MiB file-backed pages: shared libraries, onnxruntime's "
+              "the largest; the model file is read, not mapped)")
         await burst(session_factory(), fake, oars, rng)
         cpu_ratio = median(oars_runs, "cpu_ms_per_answer") / max(1e-9, median(bare_runs, "cpu_ms_per_answer"))
         rate_ratio = median(oars_runs, "throughput") / max(1e-9, median(bare_runs, "throughput"))

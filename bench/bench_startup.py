@@ -77,7 +77,7 @@ async def run_all() -> None:
                                      "a", 10, measure=False)
             print(f"oars serve RSS after {MEMBERS:,} members {server.rss_mib():5.0f} MiB  ({drills.answers} drills, "
                   f"{answers.answers} answers in {time.perf_counter() - started:.0f} s; target <= 200 MiB; "
-                  f"{server.shared_mib():.0f} MiB of it file-backed, mostly the memory-mapped encoder weights)",
+                  f"{server.shared_mib():.0f} MiB of it file-backed: shared libraries)",
                   flush=True)
         finally:
             server.stop()

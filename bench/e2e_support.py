@@ -121,7 +121,7 @@ class Server:
         return float(self._ps.memory_info().rss) / 2**20
 
     def shared_mib(self) -> float:
-        """The file-backed part of the RSS (memory-mapped model weights and libraries)."""
+        """The file-backed part of the RSS (shared libraries and any memory-mapped file)."""
         self._ps = self._ps or psutil.Process(self.proc.pid)
         return float(getattr(self._ps.memory_info(), "shared", 0)) / 2**20
 

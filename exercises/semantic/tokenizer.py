@@ -95,7 +95,7 @@ class WordPiece:
         self.cls = self.ids["[CLS]"]
         self.sep = self.ids["[SEP]"]
         self.pad = self.ids.get("[PAD]", 0)
-        self._inverse = {i: t for t, i in self.ids.items()}
+        self._inverse: dict[int, str] | None = None  # id -> token, built when first asked (tools and tests only)
         self._word = lru_cache(maxsize=16384)(self._split_word)
 
     @classmethod
@@ -142,6 +142,8 @@ class WordPiece:
         return ids
 
     def convert_ids_to_tokens(self, ids: Iterable[int]) -> list[str]:
+        if self._inverse is None:
+            self._inverse = {i: t for t, i in self.ids.items()}
         return [self._inverse.get(i, "[UNK]") for i in ids]
 
     def tokens(self, text: str) -> list[str]:
