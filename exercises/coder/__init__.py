@@ -175,6 +175,27 @@ def _clean_context(context: Sequence[str]) -> tuple[str, ...]:
 
 
 _SUBTYPE = {"question": "qtype", "reflection": "rtype", "therapist_input": "itype"}
+# Which of the 13 codes can stand for each AnnoMI main behaviour. A warning or a confrontation is input in
+# AnnoMI's terms when it tells the client what will happen, and "other" when it labels them.
+_FITS: dict[str, frozenset[str]] = {
+    "question": frozenset({"open_question", "closed_question"}),
+    "reflection": _REFLECTIONS,
+    "therapist_input": frozenset({"give_information", "advise", "offer_options", "negotiate", "confront"}),
+    "other": frozenset({"affirm", "seek_collaboration", "emphasize_autonomy", "confront", "other"}),
+}
+
+
+def _agree_with_turn(main: tuple[str, float], coded: tuple[SentenceCoding, ...], behaviour: str) -> tuple[
+        str, float]:
+    """The 13-code label and the whole-turn behaviour must not contradict each other. The turn-level head reads
+    the whole turn in context and is the stronger model, so when the sentence logic picked a code of another
+    behaviour, the most likely sentence code that fits the turn's behaviour wins; if no sentence fits, the
+    sentence logic stands. Only an unsure pick is overruled: the documented exceptions of `main_code` (a short
+    tag after options, a check after a summary) are confident choices and stay."""
+    if main[0] in _FITS[behaviour] or main[1] >= 0.5:
+        return main
+    fitting = [(c, p) for _, c, p in coded if c in _FITS[behaviour]]
+    return max(fitting, key=lambda cp: cp[1]) if fitting else main
 
 
 def _sentence_codes(model: learned.MIModel, context: tuple[str, ...], sentences: list[str]) -> tuple[
@@ -200,7 +221,7 @@ def _learned_code(model: learned.MIModel, clean: str, context: tuple[str, ...]) 
         head = _SUBTYPE[behaviour]
         subtypes[behaviour] = heads.best(head, model.labels[head])[0]
     coded = _sentence_codes(model, context, split_sentences(clean)[:8] or [clean])
-    main, p_main = main_code(coded)
+    main, p_main = _agree_with_turn(main_code(coded), coded, behaviour)
     annomi = (behaviour, subtypes["question"], subtypes["reflection"], subtypes["therapist_input"])
     return Coding(main, p_main, coded, annomi)
 
