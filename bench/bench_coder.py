@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exercises.coder import client_talk, code, learned  # noqa: E402
+from exercises.coder.features import normalise as _clean  # noqa: E402
 from tools.mi_data import annomi_path, load_annomi  # noqa: E402
 
 MODEL = ROOT / "exercises" / "data" / learned.MODEL_FILE
@@ -40,8 +41,15 @@ def macro_f1(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> float
 
 
 def dev_scores() -> dict[str, tuple[float, int]]:
+    """Macro-F1 per head, end to end: a subtype counts as missed when the behaviour was missed.
+
+    `qtype|given` and `rtype|given` read the subtype heads on the gold questions and reflections alone (the
+    way a subtype classifier, like the issue's TF-IDF baseline, is usually scored)."""
     _, dev = load_annomi()
-    gold: dict[str, list[str]] = {h: [] for h in ("behaviour", "qtype", "rtype", "itype", "talk")}
+    model = learned.load()
+    assert model is not None
+    gold: dict[str, list[str]] = {h: [] for h in ("behaviour", "qtype", "rtype", "itype", "talk", "qtype|given",
+                                                  "rtype|given")}
     pred: dict[str, list[str]] = {h: [] for h in gold}
     for u in dev:
         if u.talk is not None:
@@ -56,10 +64,43 @@ def dev_scores() -> dict[str, tuple[float, int]]:
             if value is not None:
                 gold[head].append(value)
                 pred[head].append(got or "none")
+        heads = model.run(tuple(_clean(t) for t in u.context[-3:] if _clean(t)), _clean(u.text)[:4000])
+        for head, value in (("qtype", u.qtype), ("rtype", u.rtype)):
+            if value is not None:
+                gold[f"{head}|given"].append(value)
+                pred[f"{head}|given"].append(heads.best(head, model.labels[head])[0])
     labels = {"behaviour": ("question", "reflection", "therapist_input", "other"), "qtype": ("open", "closed"),
               "rtype": ("simple", "complex"), "itype": ("information", "advice", "options", "negotiation"),
               "talk": ("change", "sustain", "neutral")}
+    labels["qtype|given"], labels["rtype|given"] = labels["qtype"], labels["rtype"]
     return {h: (macro_f1(gold[h], pred[h], labels[h]), len(gold[h])) for h in gold}
+
+
+def calibration() -> dict[str, tuple[float, float, float]]:
+    """Expected calibration error (10 bins) of the behaviour and client-talk confidences on the dev split:
+    (accuracy, mean confidence, ECE). A confidence of 0.8 should be right about 80% of the time."""
+    _, dev = load_annomi()
+    model = learned.load()
+    assert model is not None
+    out = {}
+    for head in ("behaviour", "talk"):
+        conf, right = [], []
+        for u in dev:
+            gold = u.behaviour if head == "behaviour" else u.talk
+            if gold is None:
+                continue
+            heads = model.run(tuple(_clean(t) for t in u.context[-3:] if _clean(t)), _clean(u.text)[:4000])
+            label, p = heads.best(head, model.labels[head])
+            conf.append(p)
+            right.append(float(label == gold))
+        bins = [min(int(c * 10), 9) for c in conf]
+        ece = 0.0
+        for b in set(bins):
+            sel = [i for i, x in enumerate(bins) if x == b]
+            ece += abs(statistics.fmean(conf[i] for i in sel) - statistics.fmean(right[i] for i in sel)) * len(
+                sel) / len(conf)
+        out[head] = (statistics.fmean(right), statistics.fmean(conf), ece)
+    return out
 
 
 def latency(rounds: int = 3) -> tuple[float, float]:
@@ -102,7 +143,9 @@ def main() -> None:
     print(f"cold start (import + load + first turn, median of 3): {load_time():.2f} s")
     if annomi_path().exists():
         for head, (f1, n) in dev_scores().items():
-            print(f"AnnoMI dev split (held-out transcripts) {head:9s} macro-F1 {f1:.3f} (n={n})")
+            print(f"AnnoMI dev split (held-out transcripts) {head:11s} macro-F1 {f1:.3f} (n={n})")
+        for head, (acc, conf, ece) in calibration().items():
+            print(f"calibration {head:9s} accuracy {acc:.3f}, mean confidence {conf:.3f}, ECE {ece:.3f} (10 bins)")
         p50, p99 = latency()
         print(f"latency per therapist utterance with context, one core: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
               "(median of 3 runs)")
