@@ -39,6 +39,16 @@ def dev_set() -> list[GradedReply]:
     return []
 
 
+PLAIN_GOOD = ROOT / "bench" / "data" / "grader_plain_good.jsonl"
+
+
+def plain_good_set() -> list[GradedReply]:
+    """200 everyday good replies by an independent writer (p1), kept for measuring only: a grader that learns to
+    catch MI-inconsistent replies must not start revising the ordinary good answer."""
+    rows = [json.loads(line) for line in PLAIN_GOOD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [GradedReply(r["writer"], r["kind"], r["prompt"], r["reply"], r["expect"], None) for r in rows]
+
+
 def measure(title: str, rows: list[GradedReply]) -> list[float]:
     per_kind: dict[str, list[bool]] = defaultdict(list)
     per_problem: dict[str, list[bool]] = defaultdict(list)
@@ -85,6 +95,7 @@ def main() -> None:
     times = measure("labelled replies the head was trained on (training fit, not a held-out figure)", seen)
     if unseen:  # writers added after the shipped head was trained: a fresh test until the next training
         times += measure(f"labelled replies of {len({r.writer for r in unseen})} writers the head never saw", unseen)
+    times += measure("plain everyday good replies (measure only, never trained on)", plain_good_set())
     dev = dev_set()
     if dev:
         times += measure("shared development set (measure only)", dev)
