@@ -17,12 +17,12 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check bot adapters exercises tests bench
-	$(VENV)/bin/mypy bot adapters exercises
+	$(VENV)/bin/mypy bot adapters exercises bench
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot adapters exercises tests bench
-	$(VENV)/bin/mypy bot adapters exercises
+	$(VENV)/bin/mypy bot adapters exercises bench
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench

@@ -53,6 +53,9 @@ class LimitedPlatform:
         self.sent[target.user or target.channel] += 1
         return f"{now:.6f}"
 
+    async def find_sent(self, target: Target) -> str | None:
+        return None  # the bench never reclaims an entry whose first send landed
+
 
 async def _setup(oars: OarsApp) -> list[MemberRef]:
     members = [MemberRef("slack", "T1", f"U{n:05d}") for n in range(MEMBERS)]

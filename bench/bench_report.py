@@ -74,7 +74,7 @@ def main() -> None:
 
     for members in (100, 1000):
         runs = [asyncio.run(one_run(members, 40)) for _ in range(3)]
-        report_ms, channel_ms, chart_ms = (statistics.median(r[i] for r in runs) for i in range(3))
+        report_ms, channel_ms, chart_ms = (statistics.median(float(r[i]) for r in runs) for i in range(3))
         size = len(runs[-1][3])
         print(f"report {members:5d} members x 40 answers, {POSTS} channel drills: workspace {report_ms:7.1f} ms, "
               f"one channel {channel_ms:7.1f} ms, chart {chart_ms:6.1f} ms, PNG {size / 1024:.1f} KiB   (median of 3)")

@@ -39,7 +39,7 @@ def main() -> None:
     declined = sum(not found[q].matched for q in off_topic)
     print(f"tips  by meaning        top-3 {kept}/{len(on_topic)} ({kept / len(on_topic):.1%}; {shown} ignoring its "
           f"declines); off-topic declined {declined}/{len(off_topic)}")
-    passes = []
+    passes: list[float] = []
     for _ in range(3):
         started = time.perf_counter()
         for q, _ in cases:
