@@ -155,9 +155,10 @@ def main() -> None:
     if args.save_oof:
         np.save(args.save_oof, oof)
     # Threshold: the lowest out-of-fold cost, where praising an MI-inconsistent reply costs --bad-pass-cost
-    # times a needless "revise". 2.5 would follow the issue's budgets (<= 3% passed, <= 8% revised), but on 31
-    # writers it moved the line to 0.78 and plain good replies (a complete summary, "What do you enjoy about
-    # your job?") fell below it, so the default stays at equal costs.
+    # times a needless "revise". 2-2.5 would follow the issue's budgets (<= 3% passed, <= 8% revised), but every
+    # head tried so far (31 and 37 writers, old and re-tuned encoder) then moved the line to 0.76-0.8, where plain
+    # good replies fall below it (tests/exercises/test_grader_plain.py, bench/data/grader_plain_good.jsonl), so
+    # the default stays at equal costs; see README "The MI model" for the figures.
     bad = np.array([r.expect == "revise" for r in rows])
     best = (float("inf"), 0.5)
     for t in np.arange(0.2, 0.92, 0.02):
