@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from exercises.coder import client_talk, code, learned  # noqa: E402
-from exercises.coder.features import normalise as _clean  # noqa: E402
+from exercises.coder import clean_context, client_talk, code, learned  # noqa: E402
+from exercises.coder.features import normalise  # noqa: E402
 from tools.mi_data import annomi_path, load_annomi  # noqa: E402
 
 MODEL = ROOT / "exercises" / "data" / learned.MODEL_FILE
@@ -40,21 +40,27 @@ def macro_f1(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> float
     return sum(scores) / len(scores)
 
 
-def dev_scores() -> dict[str, tuple[float, int]]:
-    """Macro-F1 per head, end to end: a subtype counts as missed when the behaviour was missed.
+def dev_pass() -> tuple[dict[str, tuple[float, int]], dict[str, tuple[float, float, float]]]:
+    """One pass over the dev split: macro-F1 per head, and the calibration of the behaviour and client-talk
+    confidences.
 
-    `qtype|given` and `rtype|given` read the subtype heads on the gold questions and reflections alone (the
-    way a subtype classifier, like the issue's TF-IDF baseline, is usually scored)."""
+    Macro-F1 is end to end: a subtype counts as missed when the behaviour was missed. `qtype|given` and
+    `rtype|given` read the subtype heads on the gold questions and reflections alone (the way a subtype
+    classifier, like the issue's TF-IDF baseline, is usually scored). Calibration is (accuracy, mean confidence,
+    expected calibration error over 10 bins): a confidence of 0.8 should be right about 80% of the time."""
     _, dev = load_annomi()
     model = learned.load()
     assert model is not None
     gold: dict[str, list[str]] = {h: [] for h in ("behaviour", "qtype", "rtype", "itype", "talk", "qtype|given",
                                                   "rtype|given")}
     pred: dict[str, list[str]] = {h: [] for h in gold}
+    confidence: dict[str, list[float]] = {"behaviour": [], "talk": []}
     for u in dev:
         if u.talk is not None:
+            talk = client_talk(u.text, u.context)
             gold["talk"].append(u.talk)
-            pred["talk"].append(client_talk(u.text, u.context).talk)
+            pred["talk"].append(talk.talk)
+            confidence["talk"].append(talk.confidence)
             continue
         c = code(u.text, u.context)
         gold["behaviour"].append(u.behaviour or "")
@@ -64,7 +70,8 @@ def dev_scores() -> dict[str, tuple[float, int]]:
             if value is not None:
                 gold[head].append(value)
                 pred[head].append(got or "none")
-        heads = model.run(tuple(_clean(t) for t in u.context[-3:] if _clean(t)), _clean(u.text)[:4000])
+        heads = model.run(clean_context(u.context), normalise(u.text)[:4000])  # the pass code() made (cached)
+        confidence["behaviour"].append(heads.best("behaviour", model.labels["behaviour"])[1])
         for head, value in (("qtype", u.qtype), ("rtype", u.rtype)):
             if value is not None:
                 gold[f"{head}|given"].append(value)
@@ -73,34 +80,19 @@ def dev_scores() -> dict[str, tuple[float, int]]:
               "rtype": ("simple", "complex"), "itype": ("information", "advice", "options", "negotiation"),
               "talk": ("change", "sustain", "neutral")}
     labels["qtype|given"], labels["rtype|given"] = labels["qtype"], labels["rtype"]
-    return {h: (macro_f1(gold[h], pred[h], labels[h]), len(gold[h])) for h in gold}
+    scores = {h: (macro_f1(gold[h], pred[h], labels[h]), len(gold[h])) for h in gold}
+    return scores, {h: calibration(conf, [float(g == p) for g, p in zip(gold[h], pred[h], strict=True)])
+                    for h, conf in confidence.items()}
 
 
-def calibration() -> dict[str, tuple[float, float, float]]:
-    """Expected calibration error (10 bins) of the behaviour and client-talk confidences on the dev split:
-    (accuracy, mean confidence, ECE). A confidence of 0.8 should be right about 80% of the time."""
-    _, dev = load_annomi()
-    model = learned.load()
-    assert model is not None
-    out = {}
-    for head in ("behaviour", "talk"):
-        conf, right = [], []
-        for u in dev:
-            gold = u.behaviour if head == "behaviour" else u.talk
-            if gold is None:
-                continue
-            heads = model.run(tuple(_clean(t) for t in u.context[-3:] if _clean(t)), _clean(u.text)[:4000])
-            label, p = heads.best(head, model.labels[head])
-            conf.append(p)
-            right.append(float(label == gold))
-        bins = [min(int(c * 10), 9) for c in conf]
-        ece = 0.0
-        for b in set(bins):
-            sel = [i for i, x in enumerate(bins) if x == b]
-            ece += abs(statistics.fmean(conf[i] for i in sel) - statistics.fmean(right[i] for i in sel)) * len(
-                sel) / len(conf)
-        out[head] = (statistics.fmean(right), statistics.fmean(conf), ece)
-    return out
+def calibration(conf: list[float], right: list[float]) -> tuple[float, float, float]:
+    """(accuracy, mean confidence, expected calibration error over 10 equal-width bins)."""
+    bins: dict[int, list[int]] = {}
+    for i, c in enumerate(conf):
+        bins.setdefault(min(int(c * 10), 9), []).append(i)
+    ece = sum(abs(statistics.fmean(conf[i] for i in sel) - statistics.fmean(right[i] for i in sel)) * len(sel)
+              for sel in bins.values()) / len(conf)
+    return statistics.fmean(right), statistics.fmean(conf), ece
 
 
 def latency(rounds: int = 3) -> tuple[float, float]:
@@ -142,9 +134,10 @@ def main() -> None:
     print(f"trained on: {model.meta.get('train_size')} rows; training-time dev scores {model.meta.get('dev')}")
     print(f"cold start (import + load + first turn, median of 3): {load_time():.2f} s")
     if annomi_path().exists():
-        for head, (f1, n) in dev_scores().items():
+        scores, calibrated = dev_pass()
+        for head, (f1, n) in scores.items():
             print(f"AnnoMI dev split (held-out transcripts) {head:11s} macro-F1 {f1:.3f} (n={n})")
-        for head, (acc, conf, ece) in calibration().items():
+        for head, (acc, conf, ece) in calibrated.items():
             print(f"calibration {head:9s} accuracy {acc:.3f}, mean confidence {conf:.3f}, ECE {ece:.3f} (10 bins)")
         p50, p99 = latency()
         print(f"latency per therapist utterance with context, one core: p50 {p50:.1f} ms, p99 {p99:.1f} ms "

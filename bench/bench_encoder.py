@@ -109,11 +109,11 @@ def grading_agreement(model: learned.MIModel, enc: Encoder) -> str:
 
 
 def coder_agreement(model: learned.MIModel, enc: Encoder) -> str:
-    from bench.bench_coder import dev_scores
+    from bench.bench_coder import dev_pass
 
     model.encoder = enc
     model._cache.clear()
-    return ", ".join(f"{head} {f1:.3f}" for head, (f1, _) in dev_scores().items())
+    return ", ".join(f"{head} {f1:.3f}" for head, (f1, _) in dev_pass()[0].items())
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from exercises.coder.features import normalise, split_sentences
 from exercises.coder.rules import apply_rules
 from exercises.coder.scorer import load_model
 
-__all__ = ["ClientTalk", "Coding", "SentenceCoding", "client_talk", "code", "code_linear", "main_code"]
+__all__ = ["ClientTalk", "Coding", "SentenceCoding", "clean_context", "client_talk", "code", "code_linear",
+           "main_code"]
 
 # The AnnoMI view of each of the 13 codes: main behaviour, question / reflection / input subtype.
 BEHAVIOUR: dict[str, str] = {
@@ -166,11 +167,12 @@ def client_talk(text: str, context: Sequence[str] = ()) -> ClientTalk:
     model = learned.load()
     if not clean or model is None:
         return ClientTalk("neutral", 1.0 if not clean else 0.0)
-    talk, p = model.run(_clean_context(context), clean).best("talk", model.labels["talk"])
+    talk, p = model.run(clean_context(context), clean).best("talk", model.labels["talk"])
     return ClientTalk(talk, p)
 
 
-def _clean_context(context: Sequence[str]) -> tuple[str, ...]:
+def clean_context(context: Sequence[str]) -> tuple[str, ...]:
+    """The preceding turns the model reads: the last three, normalised, empty ones dropped."""
     return tuple(normalise(t) for t in list(context)[-3:] if isinstance(t, str) and normalise(t))
 
 
@@ -233,7 +235,7 @@ def code(text: str, context: Sequence[str] = ()) -> Coding:
         return Coding("other", 1.0, ())
     model = learned.load()
     if model is not None:
-        return _learned_code(model, clean[:4000], _clean_context(context))
+        return _learned_code(model, clean[:4000], clean_context(context))
     return code_linear(clean)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exercises.coder import Coding, code, main_code
+from exercises.coder import Coding, _agree_with_turn, code, main_code
 from exercises.vocabulary import CODES
 
 CLEAR: list[tuple[str, str]] = [
@@ -91,3 +91,13 @@ def test_as_dict_shape() -> None:
 )
 def test_near_certain_rules(text: str, expected: str) -> None:
     assert code(text).code == expected
+
+
+def test_an_unsure_code_gives_way_to_the_turns_behaviour() -> None:
+    coded = (("Going back would be a big mistake.", "confront", 0.22),
+             ("You'll be back here within a year.", "complex_reflection", 0.24))
+    assert _agree_with_turn(("complex_reflection", 0.24), coded, "therapist_input") == ("confront", 0.22)
+    # A confident pick stays (main_code's documented exceptions), and so does one no sentence can replace.
+    assert _agree_with_turn(("offer_options", 0.8), coded, "question") == ("offer_options", 0.8)
+    assert _agree_with_turn(("complex_reflection", 0.24), coded, "question") == ("complex_reflection", 0.24)
+    assert _agree_with_turn(("complex_reflection", 0.24), coded, "reflection") == ("complex_reflection", 0.24)
