@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from exercises.coder.features import normalise, split_sentences
 
@@ -158,8 +159,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text).lower())
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A crude suffix stripper: enough to match 'worried'/'worry' and 'schedules'/'schedule'."""
+    """A crude suffix stripper: enough to match 'worried'/'worry' and 'schedules'/'schedule'. Cached (bounded):
+    the same few thousand words recur in every reply."""
     for suffix in ("ingly", "edly", "ing", "ed", "ies", "es", "s", "ly", "y"):
         # 'ly' only on longer words, so 'apply' and 'reply' keep their root ('appl', not 'app').
         if suffix == "es" and word.endswith("es") and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
@@ -204,7 +207,7 @@ def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
     Generic words ('work', 'feel', 'time') never link two texts on their own, and synonyms are only
     expanded from distinctive words, so 'hobbies outside work' does not match 'did the rota work'.
     """
-    generic = {stem(w) for w in GENERIC}
+    generic = GENERIC_STEMS
     mine = content_stems(reply)
     distinctive = mine - generic
     ref: set[str] = set()
@@ -223,7 +226,7 @@ def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
 def looks_off_topic(reply: str, *references: str, min_distinctive: int = 2) -> bool:
     """True only when the reply clearly talks about something else: lenient by design."""
     shared, distinctive = overlap(reply, *references)
-    generic = {stem(w) for w in GENERIC}
+    generic = GENERIC_STEMS
     if shared - generic or len(distinctive) < min_distinctive:
         return False
     # Prefix match catches 'manag' vs 'management' and similar near-misses the stemmer leaves.
