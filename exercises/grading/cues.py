@@ -54,6 +54,8 @@ JUDGING_WHY = _rx(
 NEUTRAL_WHY = _rx(r"^(?:so,? |and )?why\b")
 DISGUISED_ADVICE_Q = _rx(
     r"(\bhow about (?:you|we|trying|just)\b|\bwhat if you (?:just|tried|started|stopped)\b|"
+    # 'Have you tried…?' suggests; 'What have you tried so far?' asks (the wh-word in front makes it open).
+    r"(?<!\bwhat )(?<!\bwhat else )(?<!\bwhich )(?<!\bhow long )(?<!\bwhere )(?<!\bwhen )"
     r"\bhave you (?:tried|considered|thought about)\b|\bwhy not\b|"
     r"\bwhat's stopping you from (?:just)?\b|"
     r"\bwouldn't it be (?:better|easier)\b|\bhave you ever thought of\b)"
