@@ -20,7 +20,8 @@ from redis.exceptions import RedisError
 from bot import answering, replies
 from bot.admission import Admission, Busy
 from bot.clock import Clock
-from bot.commands import Command, parse, resolve_drill_target
+from bot.commands import Command, parse
+from bot.drill_desk import DrillDesk
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
 from bot.intent import classify
@@ -35,8 +36,6 @@ from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import arranged, grade_choice, option_index
 from exercises.model import Drill, Verdict
-from exercises.practice import choose_drill
-from exercises.vocabulary import SKILLS
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = answering.MAX_ATTEMPTS
@@ -94,6 +93,7 @@ class Engine:
         self.team = TeamData(store, default_tz)  # what team reports read (bot.team_data)
         self.standing = Standing(store, self.clock, self.catalogue, default_tz)
         self.reports = ReportCommands(self.team, self.clock)
+        self.drills = DrillDesk(store, self.clock, self.catalogue, self.rng, self.team)
 
     # --- entry point -----------------------------------------------------------------------------
     async def handle(self, msg: Inbound) -> list[Reply]:
@@ -256,7 +256,7 @@ class Engine:
                               open_drill: OpenDrill | None) -> list[Reply]:
         """Run a command; when a drill stays open through it, say so (nothing was graded)."""
         if command.name == "drill" and open_drill is not None:
-            fresh = await self._new_drill(member, msg, command.args, intro=replies.REPLACED)
+            fresh = await self.drills.new_drill(member, msg, command.args, intro=replies.REPLACED)
             out = [fresh]
             if fresh.drill is not None:
                 return out
@@ -282,7 +282,7 @@ class Engine:
         if name == "help":
             return [Reply(replies.HELP, choices=(replies.ANOTHER, replies.ROLEPLAY, replies.TIP))]
         if name == "drill":
-            return [await self._new_drill(member, msg, args)]
+            return [await self.drills.new_drill(member, msg, args)]
         if name == "tip":
             return [await self._tip(member, args)]
         if name == "streak":
@@ -292,9 +292,9 @@ class Engine:
             return [await self.roleplay.with_trend(member, progress)]
         if name == "skip":
             await self.store.clear_open_drill(member)
-            return [await self._new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
+            return [await self.drills.new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
         if name == "hint":
-            return [await self._hint(member)]
+            return [await self.drills.hint(member)]
         if name == "forget":
             await self.store.ask_confirm(member, "forget")
             return [Reply(
@@ -333,7 +333,7 @@ class Engine:
             return await self._resolve_ambiguous(member, msg, action)
         if action.startswith("drill"):
             _, _, target = action.partition(":")
-            return [await self._new_drill(member, msg, target)]
+            return [await self.drills.new_drill(member, msg, target)]
         command = parse(action, has_open_drill=False)
         if command is None:
             return [Reply("I didn't recognise that button. Type `help` to see what I can do.", private=True)]
@@ -354,62 +354,18 @@ class Engine:
                           choices=(replies.ANOTHER,), private=True)]
         return await self._answer(member, msg, drill, text, open_drill=open_drill)
 
-    # --- drills ----------------------------------------------------------------------------------
-    async def pick_drill(self, member: MemberRef, skill: str | None = None, kind: str | None = None,
-                         focus: Sequence[str] = ()) -> Drill | None:
-        skills = await self.store.skills(member)
-        seen = await self.store.seen(member)
-        return choose_drill(self.catalogue, skills, seen, self.clock.now(), self.rng, skill=skill, kind=kind,
-                            focus=focus)
-
-    async def _new_drill(self, member: MemberRef, msg: Inbound | None, target: str, intro: str = "") -> Reply:
-        resolved = resolve_drill_target(target)
-        if resolved is None:
-            return Reply(
-                f"I don't know ‹{quote_user_text(target, 40)}› as a skill or drill kind. "
-                f"Try one of: {replies.skills_list()}, or just `drill`.",
-                choices=(replies.ANOTHER,),
-            )
-        drill = await self.pick_drill(member, *resolved)
-        if drill is None:
-            return Reply("I have no drill of that kind yet. Type `drill` for any skill.", choices=(replies.ANOTHER,))
-        channel = msg.channel if msg else ""
-        await self.store.set_open_drill(member, OpenDrill(drill.id, self.clock.now().isoformat(), 0, channel))
-        return replies.drill_reply(arranged(drill, member.pid), intro)
-
+    # --- drills (bot.drill_desk) ------------------------------------------------------------------
     async def member_drill(self, member: MemberRef, intro: str = "") -> Reply | None:
         """Open a drill for a scheduled reminder; None when the member paused reminders."""
-        if (await self.store.profile(member)).paused:
-            return None
-        return await self._new_drill(member, None, "", intro=intro or "Your daily drill is here.")
+        return await self.drills.member_drill(member, intro)
 
     async def channel_drill(self, focus: Sequence[str] = ()) -> tuple[Reply, Drill]:
         """A free-text drill for a channel; replies in its thread are graded per member."""
-        skills = [s for s in focus if s in SKILLS] or list(SKILLS)
-        for _ in range(20):
-            drill = choose_drill(self.catalogue, {}, {}, self.clock.now(), self.rng, focus=skills)
-            if drill is not None and not drill.one_click:
-                break
-        else:
-            drill = next(d for d in self.catalogue.drills.values() if not d.one_click)
-        reply = replies.drill_reply(drill, "Today's team drill. Reply in this thread; feedback comes to you privately.")
-        return replace(reply, choices=()), drill
+        return await self.drills.channel_drill(focus)
 
     async def remember_channel_post(self, platform: str, workspace: str, channel: str, thread: str,
                                     drill_id: str) -> None:
-        await self.store.remember_thread_drill(platform, workspace, channel, thread, drill_id)
-        await self.team.note_channel_post(platform, workspace, channel, thread, drill_id, self.clock.now())
-
-    async def _hint(self, member: MemberRef) -> Reply:
-        open_drill = await self.store.open_drill(member)
-        drill = self.catalogue.drill(open_drill.drill_id) if open_drill else None
-        if drill is None:
-            return Reply("No drill is open. Type `drill` to get one.", choices=(replies.ANOTHER,))
-        hints = replies.hints_for(drill)
-        shown = open_drill.hints if open_drill else 0
-        if open_drill is not None and shown < len(hints):
-            await self.store.set_open_drill(member, replace(open_drill, hints=shown + 1))
-        return replies.hint_reply(hints, shown)
+        await self.drills.remember_channel_post(platform, workspace, channel, thread, drill_id)
 
     async def _answer(self, member: MemberRef, msg: Inbound, drill: Drill, text: str,
                       open_drill: OpenDrill | None = None, from_thread: bool = False) -> list[Reply]:
