@@ -33,8 +33,8 @@ faults: $(STAMP)  # bursts, kill -9, Redis stopped/frozen, hostile requests, for
 train: $(STAMP)
 	$(VENV)/bin/python -m pip install -q -e '.[dev,train]'
 	$(VENV)/bin/python tools/train_mi.py --epochs 2 --lora-from 2 --threads 1 --out /tmp/oars-mi.npz
-	$(VENV)/bin/python tools/train_coder_heads.py --model /tmp/oars-mi.npz
-	$(VENV)/bin/python tools/train_grader_head.py --model /tmp/oars-mi.npz --out exercises/data/mi_model.npz
+	$(VENV)/bin/python tools/train_grader_head.py --model /tmp/oars-mi.npz --out exercises/data/grader_model.npz
+	$(VENV)/bin/python tools/train_coder_heads.py --model /tmp/oars-mi.npz --out exercises/data/mi_model.npz
 
 clean:
 	rm -rf $(VENV) build *.egg-info

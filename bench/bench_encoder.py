@@ -134,12 +134,18 @@ def main() -> None:
             print(f"  {name:12s} per call p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (median of {ROUNDS} rounds)")
         for name, text in vector_agreement(encoders, rows).items():
             print(f"  {name:12s} {text}")
+    grader = learned.load(learned.GRADER_FILE)
+    grader_original = grader.encoder if grader is not None else None
     try:
-        for name, enc in encoders.items():
-            print(f"{name:12s} {grading_agreement(model, enc)}", flush=True)
+        if grader is not None and grader_original is not None:  # the grader's own encoder, on each backend
+            for name, enc in (variants(grader_original) or {}).items():
+                print(f"{name:12s} {grading_agreement(grader, enc)}", flush=True)
         if os.environ.get("BENCH_ENCODER_CODER") and annomi_path().exists():
             for name, enc in encoders.items():
                 print(f"{name:12s} AnnoMI dev macro-F1: {coder_agreement(model, enc)}", flush=True)
     finally:
         model.encoder = original
         model._cache.clear()
+        if grader is not None and grader_original is not None:
+            grader.encoder = grader_original
+            grader._cache.clear()

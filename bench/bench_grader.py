@@ -78,7 +78,7 @@ def measure(title: str, rows: list[GradedReply]) -> list[float]:
 
 
 def main() -> None:
-    model = learned.load()
+    model = learned.load(learned.GRADER_FILE)
     if model is None:
         print("learned model unavailable: the cue tables grade (see README)")
         return

@@ -150,7 +150,7 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     text = fix_typos(reply.strip())
     coding = code_linear(text)
     assessment = _rule_assessment(kind, prompt, text, answers, model, coding)
-    mi = learned.load()
+    mi = learned.load(learned.GRADER_FILE)
     if mi is None:
         return _rules_verdict(kind, assessment, model, coding)
     heads = mi.run((prompt,), text, GRADING_BUDGET)

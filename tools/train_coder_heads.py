@@ -98,7 +98,8 @@ def main() -> None:
     meta["surface_features"] = learned.SURFACE_DIM
     meta["dev"] = {h: r["stacked"] if r["kept"] == "stacked" else r["joint"] for h, r in report.items()}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    np.savez_compressed(args.out or args.model, **arrays)
+    # The coder's file carries no grading head: the grader reads its own file (exercises/data/grader_model.npz).
+    np.savez_compressed(args.out or args.model, **{k: v for k, v in arrays.items() if not k.startswith("grade_")})
 
 
 if __name__ == "__main__":

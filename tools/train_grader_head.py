@@ -1,6 +1,6 @@
 """Train the grader head on the frozen MI encoder, measure it leave-one-writer-out, and write it into the model.
 
-    python tools/train_grader_head.py [--model exercises/data/mi_model.npz] [--dev ../shared/eval/grade_dev.jsonl]
+    python tools/train_grader_head.py [--model exercises/data/grader_model.npz] [--dev ../shared/eval/grade_dev.jsonl]
 
 Every labelled reply keeps its writer. For each writer, a head trained on all other writers predicts that
 writer's replies: those out-of-fold verdicts give the leave-one-writer-out agreement (printed per writer,
@@ -117,7 +117,7 @@ def report(name: str, rows: list[GradedReply], p: np.ndarray, threshold: float) 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", type=Path, default=ROOT / "exercises" / "data" / "mi_model.npz")
+    ap.add_argument("--model", type=Path, default=ROOT / "exercises" / "data" / learned.GRADER_FILE)
     ap.add_argument("--dev", type=Path, default=None, help="measure-only set (never trained or tuned on)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--cache", type=Path, default=None, help="reuse encoder vectors between runs (same model)")

@@ -2,9 +2,11 @@
 
 One forward pass over (context, text) gives a vector that every head reads: AnnoMI main behaviour, question,
 reflection and input subtypes, client talk, the 13 codes, and (with the drill kind and a few surface signals)
-the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only) as
-exercises/data/mi_model.npz; this module needs numpy alone. Results are cached per input, so the coder and
-the grader asking about the same reply share one pass.
+the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only); this module
+needs numpy alone. Two files ship: exercises/data/mi_model.npz answers the coder (`load()`) and
+exercises/data/grader_model.npz the grader (`load(GRADER_FILE)`); each holds the training run whose heads measured
+best for its job, so they may come from different runs (README "The MI model"). Results are cached per input and
+file, so callers asking about the same text share one pass.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from exercises.semantic.pairs import CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL, encod
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "mi_model.npz"
+GRADER_FILE = "grader_model.npz"
 CODER_BUDGET = (CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL)
 _CACHE_SIZE = 512
 
@@ -82,13 +85,16 @@ class MIModel:
         f32 = {k: v.astype(np.float32) for k, v in arrays.items()}
         self.encoder = base.adapted(f32)
         self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
-        # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged).
-        hidden_w, hidden_b = f32["grade_hidden.w"], f32["grade_hidden.b"]
-        out_w, out_b = f32["grade_out.w"], f32["grade_out.b"]
-        if hidden_w.ndim == 2:
-            hidden_w, hidden_b, out_w, out_b = hidden_w[None], hidden_b[None], out_w[None], out_b[None]
-        self.grade_heads = [(hw.T.copy(), hb, ow.T.copy(), ob)
-                            for hw, hb, ow, ob in zip(hidden_w, hidden_b, out_w, out_b, strict=True)]
+        # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged); the
+        # coder's file carries none.
+        self.grade_heads: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        if "grade_hidden.w" in f32:
+            hidden_w, hidden_b = f32["grade_hidden.w"], f32["grade_hidden.b"]
+            out_w, out_b = f32["grade_out.w"], f32["grade_out.b"]
+            if hidden_w.ndim == 2:
+                hidden_w, hidden_b, out_w, out_b = hidden_w[None], hidden_b[None], out_w[None], out_b[None]
+            self.grade_heads = [(hw.T.copy(), hb, ow.T.copy(), ob)
+                                for hw, hb, ow, ob in zip(hidden_w, hidden_b, out_w, out_b, strict=True)]
         self._stacked = any(w.shape[0] > base.dim for w, _ in self.heads.values())
         self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
         self._lock = threading.Lock()
@@ -117,6 +123,8 @@ class MIModel:
 
     def grade(self, heads: Heads, signals: np.ndarray) -> tuple[float, dict[str, float]]:
         """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
+        if not self.grade_heads:
+            raise ValueError("this model file has no grading head (the grader's is GRADER_FILE)")
         x = np.concatenate([heads.vector, signals]).astype(np.float32)
         p_pass = 0.0
         problems = np.zeros(len(self.problems), dtype=np.float32)
@@ -128,34 +136,31 @@ class MIModel:
 
 
 _lock = threading.Lock()
-_model: MIModel | None = None
-_failed = False
+_models: dict[str, MIModel | None] = {}  # file name -> the loaded model, or None when it could not load
 
 
-def load() -> MIModel | None:
-    """The packaged model, or None when the encoder or the weights are unavailable (callers fall back)."""
-    global _model, _failed
-    if _model is not None or _failed:
-        return _model
+def load(file: str = MODEL_FILE) -> MIModel | None:
+    """A packaged model (the coder's by default), or None when the encoder or the weights are unavailable
+    (callers fall back). Loaded once per process and file."""
+    if file in _models:
+        return _models[file]
     with _lock:
-        if _model is not None or _failed:
-            return _model
+        if file in _models:
+            return _models[file]
+        model: MIModel | None = None
         base = semantic.encoder()
-        if base is None:
-            _failed = True
-            return None
-        try:
-            with resources.files("exercises").joinpath("data", MODEL_FILE).open("rb") as fh:
-                arrays = dict(np.load(fh, allow_pickle=False))
-            _model = MIModel(base, arrays)
-        except (OSError, KeyError, ValueError) as exc:
-            log.warning("learned MI model not usable: %s", exc)
-            _failed = True
-    return _model
+        if base is not None:
+            try:
+                with resources.files("exercises").joinpath("data", file).open("rb") as fh:
+                    arrays = dict(np.load(fh, allow_pickle=False))
+                model = MIModel(base, arrays)
+            except (OSError, KeyError, ValueError) as exc:
+                log.warning("learned MI model %s not usable: %s", file, exc)
+        _models[file] = model
+    return model
 
 
 def reset() -> None:
-    """Forget the loaded model (tests)."""
-    global _model, _failed
+    """Forget the loaded models (tests)."""
     with _lock:
-        _model, _failed = None, False
+        _models.clear()

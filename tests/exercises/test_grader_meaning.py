@@ -7,7 +7,7 @@ import pytest
 from exercises.coder import learned
 from exercises.grader import grade
 
-pytestmark = pytest.mark.skipif(learned.load() is None, reason="learned model unavailable")
+pytestmark = pytest.mark.skipif(learned.load(learned.GRADER_FILE) is None, reason="learned model unavailable")
 
 HOSPITAL = "My daughter has been in hospital for a week and nobody will tell us what's wrong."
 UPDATE = "Your last update broke our whole reporting workflow. I'm done with this product."

@@ -8,7 +8,7 @@ import pytest
 from exercises.coder import learned
 from exercises.grader import grade
 
-pytestmark = pytest.mark.skipif(learned.load() is None, reason="learned model unavailable")
+pytestmark = pytest.mark.skipif(learned.load(learned.GRADER_FILE) is None, reason="learned model unavailable")
 
 SUMMARY = ("Over the conversation the client said: (1) she drinks most nights; (2) it helps her unwind; (3) she's "
            "worried about her liver; (4) she wants to feel fresher in the mornings. Offer a summary.")

@@ -10,7 +10,7 @@ import pytest
 from exercises.coder import client_talk, code, learned
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
-MODEL = Path(__file__).resolve().parents[2] / "exercises" / "data" / learned.MODEL_FILE
+DATA = Path(__file__).resolve().parents[2] / "exercises" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,19 @@ def model() -> learned.MIModel:
     return loaded
 
 
-def test_model_file_is_small() -> None:
-    assert MODEL.exists()
-    assert MODEL.stat().st_size < 20 * 1024 * 1024
+@pytest.mark.parametrize("file", [learned.MODEL_FILE, learned.GRADER_FILE])
+def test_model_files_are_small(file: str) -> None:
+    assert (DATA / file).exists()
+    assert (DATA / file).stat().st_size < 20 * 1024 * 1024
+
+
+def test_the_grader_reads_its_own_file_and_the_coder_has_no_grading_head(model: learned.MIModel) -> None:
+    grader = learned.load(learned.GRADER_FILE)
+    assert grader is not None and grader is not model and grader.grade_heads
+    assert learned.load(learned.GRADER_FILE) is grader  # loaded once
+    assert not model.grade_heads
+    with pytest.raises(ValueError):
+        model.grade(model.run(("I'm tired.",), "You're worn out."), np.zeros(1, dtype=np.float32))
 
 
 def test_heads_cover_the_contract(model: learned.MIModel) -> None:
