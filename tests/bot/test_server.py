@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Settings
 from bot.server import build_web_app
-from tests.bot.test_redis_outage import RedisProcess
 from tests.ports import free_port
+from tests.redis_process import RedisProcess
 
 
 async def test_healthz_follows_redis_and_recovers(tmp_path: Path) -> None:
