@@ -124,8 +124,6 @@ def main() -> None:
     ap.add_argument("--save-oof", type=Path, default=None, help="write the out-of-fold p(pass) for analysis")
     ap.add_argument("--bad-pass-cost", type=float, default=1.0, help="cost of passing a reply to revise, "
                     "relative to revising a good one (sets the pass threshold)")
-    ap.add_argument("--threshold", type=float, default=None, help="fix the pass threshold (else chosen by cost "
-                    "on the out-of-fold verdicts)")
     ap.add_argument("--oof-seeds", type=int, default=3, help="heads per held-out writer (the final uses all)")
     args = ap.parse_args()
     torch.set_num_threads(1)  # two threads on a shared 2-core machine run several times slower
@@ -168,7 +166,7 @@ def main() -> None:
         cost = args.bad_pass_cost * float(np.mean(passed[bad])) + float(np.mean(~passed[~bad]))
         if cost < best[0] - 1e-9:
             best = (cost, float(t))
-    threshold = round(best[1], 2) if args.threshold is None else args.threshold
+    threshold = round(best[1], 2)
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         passed = oof >= t
         print(f"  threshold {t}: agreement {np.mean(passed != bad):.4f}, MI-inconsistent passed "

@@ -207,13 +207,12 @@ def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
     Generic words ('work', 'feel', 'time') never link two texts on their own, and synonyms are only
     expanded from distinctive words, so 'hobbies outside work' does not match 'did the rota work'.
     """
-    generic = GENERIC_STEMS
     mine = content_stems(reply)
-    distinctive = mine - generic
+    distinctive = mine - GENERIC_STEMS
     ref: set[str] = set()
     for text in references:
         ref |= content_stems(text)
-    ref_distinctive = ref - generic
+    ref_distinctive = ref - GENERIC_STEMS
     shared = expand(distinctive) & expand(ref_distinctive)
     for a in distinctive - shared:
         for b in ref_distinctive:
@@ -226,8 +225,7 @@ def overlap(reply: str, *references: str) -> tuple[set[str], set[str]]:
 def looks_off_topic(reply: str, *references: str, min_distinctive: int = 2) -> bool:
     """True only when the reply clearly talks about something else: lenient by design."""
     shared, distinctive = overlap(reply, *references)
-    generic = GENERIC_STEMS
-    if shared - generic or len(distinctive) < min_distinctive:
+    if shared - GENERIC_STEMS or len(distinctive) < min_distinctive:
         return False
     # Prefix match catches 'manag' vs 'management' and similar near-misses the stemmer leaves.
     ref_stems = set().union(*(content_stems(r) for r in references)) if references else set()
