@@ -127,7 +127,7 @@ class Encoder:
         self.token_type = self.token_types[0]
         self.emb_ln = (_f32(get("embeddings.LayerNorm.weight")), _f32(get("embeddings.LayerNorm.bias")))
         self._weights, self._prefix = model_dir / "model.safetensors", prefix
-        self.backend = resolve_backend(backend, adapted=False)
+        self.backend = resolve_backend(backend)
         # The base layers in float32 (42 MB): kept while the numpy path may need them. Once the base session is
         # built they are released (it holds its own prepacked copy) and read again from the file on demand:
         # when an adapted copy builds its session, or for a numpy pass (partial passes, no onnxruntime).
@@ -204,7 +204,7 @@ class Encoder:
         base, deltas = self, dict(arrays)
         twin._layers = None
         twin._merge = lambda: _merge_layers(base._stream_layers(), deltas)
-        twin.backend = resolve_backend(backend, adapted=True)
+        twin.backend = resolve_backend(backend)
         twin._runtime = LazyRuntime(twin._stream_layers, twin.heads, twin.eps, twin.backend)
         return twin
 

@@ -34,24 +34,20 @@ LINEARS = ("qkv", "out", "ff", "ff_out")
 INT8_LINEARS: tuple[str, ...] = LINEARS
 AUTO = "onnx-int8"  # 3-4x faster per answer at equal grader agreement (ARCHITECTURE.md, #17)
 BACKENDS = ("auto", "numpy", "onnx-fp32", "onnx-int8")
-BASE_ONNX = "onnx-fp32"  # the base encoder's session: the reference's float32 arithmetic
 
 
-def resolve_backend(backend: str | None, adapted: bool) -> str:
-    """numpy, onnx-fp32 or onnx-int8 for one encoder, from `backend` or OARS_ENCODER (default auto).
+def resolve_backend(backend: str | None) -> str:
+    """numpy, onnx-fp32 or onnx-int8 for an encoder, from `backend` or OARS_ENCODER (default auto).
 
-    The choice applies to adapted encoders (the learned model, on every answer's path, whose heads' agreement
-    bench/bench_encoder.py measures). A base encoder (tips, the grader's similarity checks) runs float32 in
-    onnxruntime whatever is chosen, unless it is numpy: its vectors meet thresholds and tip vectors computed
-    with the reference, so it must stay the same arithmetic (within 1e-6); with prepacked weights it costs less
-    than half numpy's CPU per text, and the numpy copies are dropped once it is built (same memory). auto is
-    what the measurements in ARCHITECTURE.md chose: AUTO. Without onnxruntime every choice falls back to numpy;
-    `Encoder.with_backend` sets any backend explicitly (benchmarks, tests)."""
+    The choice applies to both encoders: the learned model (every answer's path; bench/bench_encoder.py measures
+    its heads' agreement per backend) and the base encoder (tips, the grader's similarity checks). For the base
+    encoder int8 was measured against float32 (ARCHITECTURE.md): grade_dev and 1,640 writer replies graded
+    byte-identically, tip top-3 unchanged, less CPU and memory per text. auto is what the measurements chose:
+    AUTO. Without onnxruntime every choice falls back to numpy; `Encoder.with_backend` sets any backend
+    explicitly (benchmarks, tests)."""
     value = (backend or os.environ.get("OARS_ENCODER", "auto")).strip().lower()
     if value not in BACKENDS or value == "auto":
         value = AUTO
-    if not adapted and value != "numpy":
-        return BASE_ONNX
     return value
 
 

@@ -38,20 +38,17 @@ def _pairs(enc: Encoder) -> list[tuple[list[int], list[int]]]:
 
 
 def test_backend_choice() -> None:
-    assert resolve_backend("numpy", adapted=True) == "numpy"
-    assert resolve_backend("onnx-int8", adapted=True) == "onnx-int8"
-    assert resolve_backend("onnx-fp32", adapted=True) == "onnx-fp32"
-    # Base vectors stay reference-grade: float32 on the numpy layers' own arrays, or numpy itself.
-    assert resolve_backend("onnx-int8", adapted=False) == "onnx-fp32"
-    assert resolve_backend("onnx-fp32", adapted=False) == "onnx-fp32"
-    assert resolve_backend("numpy", adapted=False) == "numpy"
-    assert resolve_backend("nonsense", adapted=False) == resolve_backend("auto", adapted=False)
+    # One choice for both encoders (#17: the base encoder in int8 graded grade_dev and 1,640 writer replies
+    # byte-identically to float32; before that change the base encoder ignored onnx-int8).
+    assert resolve_backend("numpy") == "numpy"
+    assert resolve_backend("onnx-int8") == "onnx-int8"
+    assert resolve_backend("onnx-fp32") == "onnx-fp32"
+    assert resolve_backend("auto") == resolve_backend("nonsense") == "onnx-int8"
 
 
 def test_environment_forces_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OARS_ENCODER", "numpy")
-    assert resolve_backend(None, adapted=True) == "numpy"
-    assert resolve_backend(None, adapted=False) == "numpy"
+    assert resolve_backend(None) == "numpy"
     assert LazyRuntime(list, 1, 1e-12, "numpy").get() is None
 
 
@@ -88,20 +85,23 @@ def test_float32_session_matches_numpy() -> None:
 
 @needs_model
 @needs_ort
-def test_base_session_replaces_the_numpy_layers_and_matches_them() -> None:
-    """The base encoder runs float32 in onnxruntime and keeps no numpy copy of its layers (42 MB) once the
-    session exists; the numpy path reads them again from the model file, and both give the same vectors."""
+def test_base_session_replaces_the_numpy_layers_and_stays_close() -> None:
+    """The base encoder runs in onnxruntime (int8 by default) and keeps no numpy copy of its layers (42 MB) once
+    the session exists; the numpy path reads them again from the model file, and the vectors stay close."""
     folder = semantic.model_dir()
     assert folder is not None
     enc = Encoder(folder, backend="auto")
-    assert enc.backend == "onnx-fp32" and enc._layers is None
+    assert enc.backend == "onnx-int8" and enc._layers is None
     got = enc.encode(TEXTS)
     assert enc._runtime.get() is not None and enc._layers is None
     reference = enc.with_backend("numpy")
-    assert np.abs(got - reference.encode(TEXTS)).max() < 1e-5
+    want = reference.encode(TEXTS)
+    assert (got * want).sum(1).min() > 0.99  # unit vectors: the cosine
     assert len(reference.layers) == 6 and enc._layers is None  # the twin read its own copy
     pairs = _pairs(enc)
-    assert np.abs(enc.pair_vectors(pairs) - reference.pair_vectors(pairs)).max() < 1e-4
+    want, got = reference.pair_vectors(pairs), enc.pair_vectors(pairs)
+    cosine = (want * got).sum(1) / np.linalg.norm(want, axis=1) / np.linalg.norm(got, axis=1)
+    assert cosine.min() > 0.99, cosine
 
 
 @needs_model
