@@ -10,7 +10,7 @@ int8: every weight matrix is quantized per output column (symmetric), activation
 (u8 x s8 MatMulInteger); attention products, softmax, GELU and LayerNorm stay float32. Per-tensor activation
 scales (onnxruntime's quantize_dynamic) were faster but let one more MI-inconsistent dev reply pass, and made a
 text's vector depend on its batch companions. bench/bench_encoder.py measures speed and agreement; the numbers
-are in ARCHITECTURE.md.
+are in bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LINEARS = ("qkv", "out", "ff", "ff_out")
 INT8_LINEARS: tuple[str, ...] = LINEARS
-AUTO = "onnx-int8"  # 3-4x faster per answer at equal grader agreement (ARCHITECTURE.md, #17)
+AUTO = "onnx-int8"  # 3-4x faster per answer at equal grader agreement (bench/RESULTS.md, #17)
 BACKENDS = ("auto", "numpy", "onnx-fp32", "onnx-int8")
 
 
@@ -41,7 +41,7 @@ def resolve_backend(backend: str | None) -> str:
 
     The choice applies to both encoders: the learned model (every answer's path; bench/bench_encoder.py measures
     its heads' agreement per backend) and the base encoder (tips, the grader's similarity checks). For the base
-    encoder int8 was measured against float32 (ARCHITECTURE.md): grade_dev and 1,640 writer replies graded
+    encoder int8 was measured against float32 (bench/RESULTS.md): grade_dev and 1,640 writer replies graded
     byte-identically, tip top-3 unchanged, less CPU and memory per text. auto is what the measurements chose:
     AUTO. Without onnxruntime every choice falls back to numpy; `Encoder.with_backend` sets any backend
     explicitly (benchmarks, tests)."""
