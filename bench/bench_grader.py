@@ -88,13 +88,20 @@ def main() -> None:
               f"{model.meta.get('grader_examples')} replies, threshold {model.meta.get('pass_threshold')}): "
               f"{json.dumps(lowo)}")
         print(f"  per writer: {json.dumps(model.meta.get('grader_lowo_per_writer'))}")
+    second = learned.load(learned.SECOND_GRADER_FILE)
+    if second is not None:
+        print(f"second opinion ({learned.SECOND_GRADER_FILE}, threshold {second.meta.get('pass_threshold')}, "
+              f"{second.meta.get('grader_writers')} writers): {second.meta.get('grader_note', '')}")
     rows = load_graded()
+    # A writer is fresh only when no head of the panel was trained on it.
     trained = set(model.meta.get("grader_lowo_per_writer") or {})
+    if second is not None:
+        trained |= set(second.meta.get("grader_trained_writers") or second.meta.get("grader_lowo_per_writer") or {})
     seen = [r for r in rows if not trained or r.writer in trained]
     unseen = [r for r in rows if trained and r.writer not in trained]
-    times = measure("labelled replies the head was trained on (training fit, not a held-out figure)", seen)
-    if unseen:  # writers added after the shipped head was trained: a fresh test until the next training
-        times += measure(f"labelled replies of {len({r.writer for r in unseen})} writers the head never saw", unseen)
+    times = measure("labelled replies a head was trained on (training fit, not a held-out figure)", seen)
+    if unseen:  # writers added after the shipped heads were trained: a fresh test until the next training
+        times += measure(f"labelled replies of {len({r.writer for r in unseen})} writers no head saw", unseen)
     times += measure("plain everyday good replies (measure only, never trained on)", plain_good_set())
     dev = dev_set()
     if dev:

@@ -1,10 +1,11 @@
 """Grade a free-text drill reply: grade(kind, prompt, reply, model_answers) -> Verdict.
 
-The verdict is learned: the MI model (exercises/coder/learned.py) reads the drill prompt and the reply in one
-pass, and its grading head, given the kind and a few surface signals, gives P(pass) and names the main
-problem. The older cue tables (exercises/grading/*) no longer decide; they supply specific, quoted feedback
-when they agree with the model, and the model's problem gets its own quoted line when they do not. Without
-the model (encoder package missing, or OARS_SEMANTIC=0) the cue tables decide as before.
+The verdict is learned: two MI models (exercises/coder/learned.py, two encoders trained on different writer sets)
+each read the drill prompt and the reply in one pass, and their grading heads, given the kind and a few surface
+signals, give P(pass) and the main problem; the grader averages the two opinions. The older cue tables
+(exercises/grading/*) no longer decide; they supply specific, quoted feedback when they agree with the models,
+and the models' problem gets its own quoted line when they do not. Without the first model (encoder package
+missing, or OARS_SEMANTIC=0) the cue tables decide as before; without the second, the first decides alone.
 Bad input (empty, emoji-only, huge, not English) gets a friendly revise, never an exception.
 """
 
@@ -136,6 +137,36 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
     return "revise", (*good, problem_feedback(problem, kind, text))
 
 
+def _panel() -> list[learned.MIModel]:
+    """The grading heads whose opinions are averaged: the first is required, the second joins when it loads."""
+    first = learned.load(learned.GRADER_FILE)
+    if first is None:
+        return []
+    second = learned.load(learned.SECOND_GRADER_FILE)
+    return [first] if second is None else [first, second]
+
+
+def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.ndarray
+             ) -> tuple[learned.Heads, float, dict[str, float], float]:
+    """The first model's heads (for the codes), and the panel's mean P(pass), problem distribution and pass line.
+
+    Two heads on two encoders (README "The MI model"): each passes at its own threshold, so the panel passes
+    when the sum of their margins is not negative, which is the mean P(pass) against the mean threshold."""
+    first: learned.Heads | None = None
+    p_pass, pass_at = 0.0, 0.0
+    problems: dict[str, float] = {}
+    for mi in panel:
+        heads = mi.run((prompt,), text, GRADING_BUDGET)
+        first = first or heads
+        p, named = mi.grade(heads, surface.for_width(sig, mi.signal_width))
+        p_pass += p / len(panel)
+        pass_at += float(mi.meta.get("pass_threshold", 0.5)) / len(panel)
+        for name, value in named.items():
+            problems[name] = problems.get(name, 0.0) + value / len(panel)
+    assert first is not None
+    return first, p_pass, problems, pass_at
+
+
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
     """Grade a free-text drill reply. Raises ValueError for a kind the grader does not know."""
     if kind not in _GRADERS:
@@ -150,20 +181,18 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     text = fix_typos(reply.strip())
     coding = code_linear(text)
     assessment = _rule_assessment(kind, prompt, text, answers, model, coding)
-    mi = learned.load(learned.GRADER_FILE)
-    if mi is None:
+    panel = _panel()
+    if not panel:
         return _rules_verdict(kind, assessment, model, coding)
-    heads = mi.run((prompt,), text, GRADING_BUDGET)
     sig = grading_signals(kind, prompt, text, assessment)
-    p_pass, problems = mi.grade(heads, sig)
+    heads, p_pass, problems, pass_at = _opinion(panel, prompt, text, sig)
     named = max((p for p in problems if p != "none"), key=lambda p: problems[p])
     parrot = _parroting(sig) and kind in _REFLECTIVE | {"roll_with_resistance"}
-    pass_at = float(mi.meta.get("pass_threshold", 0.5))
     if _same_text(text, (*answers, model)):
         p_pass = max(p_pass, STRONG_AT)  # the model answer we show must never be marked down
     sure = problems[named] >= problems.get("none", 0.0)
     outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named if sure else None, assessment, parrot)
-    main, _ = heads.best("code", mi.labels["code"])
+    main, _ = heads.best("code", panel[0].labels["code"])
     codes = (main, *(c for c in _codes_seen(coding) if c != main))
     if outcome == "revise":
         score = 0 if named == "gibberish" or not assessment.recognisable else 1

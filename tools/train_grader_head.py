@@ -125,13 +125,17 @@ def main() -> None:
     ap.add_argument("--bad-pass-cost", type=float, default=1.0, help="cost of passing a reply to revise, "
                     "relative to revising a good one (sets the pass threshold)")
     ap.add_argument("--oof-seeds", type=int, default=3, help="heads per held-out writer (the final uses all)")
+    ap.add_argument("--hold-out", default="", help="comma-separated writers kept out of everything (a fresh test)")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="pass threshold to write instead of the leave-one-writer-out choice")
     args = ap.parse_args()
     torch.set_num_threads(1)  # two threads on a shared 2-core machine run several times slower
     arrays = dict(np.load(args.model, allow_pickle=False))
     from exercises import semantic
 
     model = learned.MIModel(semantic.encoder(), dict(arrays))
-    rows = load_graded()
+    held_out = set(filter(None, args.hold_out.split(",")))
+    rows = [r for r in load_graded() if r.writer not in held_out]
     keys = [zlib.crc32("\x1f".join((r.writer, r.kind, r.prompt, r.reply)).encode()) for r in rows]
     known: dict[int, np.ndarray] = {}
     if args.cache and args.cache.exists():
@@ -166,7 +170,7 @@ def main() -> None:
         cost = args.bad_pass_cost * float(np.mean(passed[bad])) + float(np.mean(~passed[~bad]))
         if cost < best[0] - 1e-9:
             best = (cost, float(t))
-    threshold = round(best[1], 2)
+    threshold = round(best[1], 2) if args.threshold is None else args.threshold
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         passed = oof >= t
         print(f"  threshold {t}: agreement {np.mean(passed != bad):.4f}, MI-inconsistent passed "
@@ -183,7 +187,7 @@ def main() -> None:
         report("measure-only dev set", dev_rows, predict(final, features(model, dev_rows)), threshold)
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     meta.update({"pass_threshold": threshold, "grader_lowo": lowo, "grader_lowo_per_writer": per_writer,
-                 "grader_writers": len(writers), "grader_examples": len(rows)})
+                 "grader_writers": len(writers), "grader_examples": len(rows), "grader_trained_writers": writers})
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     for name, part in (("grade_hidden", "hidden"), ("grade_out", "out")):
         arrays[f"{name}.w"] = np.stack([getattr(h, part).weight.detach().numpy() for h in final])

@@ -4,9 +4,10 @@ One forward pass over (context, text) gives a vector that every head reads: Anno
 reflection and input subtypes, client talk, the 13 codes, and (with the drill kind and a few surface signals)
 the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only); this module
 needs numpy alone. Two files ship: exercises/data/mi_model.npz answers the coder (`load()`) and
-exercises/data/grader_model.npz the grader (`load(GRADER_FILE)`); each holds the training run whose heads measured
-best for its job, so they may come from different runs (README "The MI model"). Results are cached per input and
-file, so callers asking about the same text share one pass.
+exercises/data/grader_model.npz and grader_second.npz the grader (`load(GRADER_FILE)`, `load(SECOND_GRADER_FILE)`:
+two grading heads on two encoders whose opinions the grader averages); each holds the training run whose heads
+measured best for its job, so they may come from different runs (README "The MI model"). Results are cached per
+input and file, so callers asking about the same text share one pass.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from exercises.semantic.pairs import CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL, encod
 log = logging.getLogger(__name__)
 MODEL_FILE = "mi_model.npz"
 GRADER_FILE = "grader_model.npz"
+SECOND_GRADER_FILE = "grader_second.npz"  # the grader's second opinion (exercises/grader.py)
 CODER_BUDGET = (CONTEXT_TOKENS, TEXT_HEAD, TEXT_TAIL)
 _CACHE_SIZE = 512
 
@@ -95,6 +97,11 @@ class MIModel:
                 hidden_w, hidden_b, out_w, out_b = hidden_w[None], hidden_b[None], out_w[None], out_b[None]
             self.grade_heads = [(hw.T.copy(), hb, ow.T.copy(), ob)
                                 for hw, hb, ow, ob in zip(hidden_w, hidden_b, out_w, out_b, strict=True)]
+        if self.grade_heads:  # the same heads as arrays with a leading axis: one matmul per layer for all of them
+            self._grade_w1 = np.stack([w for w, _, _, _ in self.grade_heads])
+            self._grade_b1 = np.stack([b for _, b, _, _ in self.grade_heads])
+            self._grade_w2 = np.stack([w for _, _, w, _ in self.grade_heads])
+            self._grade_b2 = np.stack([b for _, _, _, b in self.grade_heads])
         self._stacked = any(w.shape[0] > base.dim for w, _ in self.heads.values())
         self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
         self._lock = threading.Lock()
@@ -121,17 +128,20 @@ class MIModel:
     def run(self, context: Sequence[str], text: str, budget: tuple[int, int, int] = CODER_BUDGET) -> Heads:
         return self.run_many(context, [text], budget)[0]
 
+    @property
+    def signal_width(self) -> int:
+        """How many numbers the grading head reads beside the encoder's vector (0 without a grading head)."""
+        return self.grade_heads[0][0].shape[0] - self.encoder.dim if self.grade_heads else 0
+
     def grade(self, heads: Heads, signals: np.ndarray) -> tuple[float, dict[str, float]]:
         """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
         if not self.grade_heads:
             raise ValueError("this model file has no grading head (the grader's is GRADER_FILE)")
         x = np.concatenate([heads.vector, signals]).astype(np.float32)
-        p_pass = 0.0
-        problems = np.zeros(len(self.problems), dtype=np.float32)
-        for w1, b1, w2, b2 in self.grade_heads:
-            out = gelu(x @ w1 + b1) @ w2 + b2
-            p_pass += float(1.0 / (1.0 + np.exp(-out[0]))) / len(self.grade_heads)
-            problems += _softmax(out[1:]) / len(self.grade_heads)
+        hidden = gelu(x @ self._grade_w1 + self._grade_b1)  # (heads, hidden)
+        out = (hidden[:, None, :] @ self._grade_w2)[:, 0, :] + self._grade_b2  # (heads, 1 + problems)
+        p_pass = float(np.mean(1.0 / (1.0 + np.exp(-out[:, 0]))))
+        problems = _softmax(out[:, 1:]).mean(axis=0)
         return p_pass, {name: float(p) for name, p in zip(self.problems, problems, strict=True)}
 
 

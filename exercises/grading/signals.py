@@ -1,7 +1,7 @@
 """A few surface signals the learned grader reads next to the encoder's vector (same code at training and run time).
 
 They carry what a mean-pooled vector blurs: how much of the reply is the client's own words (parroting),
-whether it asks, how long it is, how much of it is not English letters.
+whether it asks, how long it is, how much of it is not English letters, and whether it stacks questions.
 """
 
 from __future__ import annotations
@@ -23,10 +23,28 @@ _STOP = frozenset(
     "a an the and or but so to of in on at for with is are was were be been am i you he she it we they me my "
     "your his her its our their this that these those do does did not no just really very can could would "
     "will have has had there here what how".split())
+_QUESTION_WORD = r"(what|how|why|when|where|who|which|do|does|did|is|are|was|were|can|could|would|will|have|has)"
+# Two questions joined into one: "How did it go, and what would you change?". With the same question word on
+# both sides it is often one two-sided question ("What works, and what doesn't?"), which writers pass; with
+# different words they revised 64 of 65 (two question marks: 27 of 27), so the two shapes are separate signals.
+_JOINED = re.compile(r"^\W*(?:so,?\s+)?" + _QUESTION_WORD + r"\b.*?\s(?:and|or)\s+" + _QUESTION_WORD
+                     + r"\b[^.?!]*\?*\s*$", re.IGNORECASE)
+_TWO_QUESTIONS = re.compile(r"\?\s*\S.*\?")
 KINDS = FREE_TEXT_KINDS
-SIGNALS = 10
+SIGNALS = 12
 DIM = len(KINDS) + SIGNALS
 RULE_SIGNALS = 2  # the cue tables' own verdict and score, appended by the grader (see exercises/grader.py)
+STACKED_SIGNALS = (len(KINDS) + 10, len(KINDS) + 11)  # added after the first grading head was trained
+
+
+def for_width(sig: np.ndarray, width: int) -> np.ndarray:
+    """The signal vector a grading head trained on `width` signals reads: heads from before the stacked-question
+    signals read it without them."""
+    if width == len(sig):
+        return sig
+    if width == len(sig) - len(STACKED_SIGNALS):
+        return np.delete(sig, STACKED_SIGNALS)
+    raise ValueError(f"a grading head reading {width} signals does not fit these {len(sig)}")
 
 
 def client_words(prompt: str) -> str:
@@ -66,4 +84,8 @@ def signals(kind: str, prompt: str, reply: str) -> np.ndarray:
         out[k + 7] = 1.0
     out[k + 8] = 1.0 if _ABSOLUTE.search(reply) else 0.0
     out[k + 9] = 1.0 if _ABSOLUTE.search(client_words(prompt)) else 0.0
+    joined = _JOINED.search(stripped)
+    stacked = bool(_TWO_QUESTIONS.search(stripped)) or bool(joined and joined[1].lower() != joined[2].lower())
+    out[k + 10] = 1.0 if stacked else 0.0
+    out[k + 11] = 1.0 if joined and not stacked else 0.0
     return out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from exercises.coder import learned
 from exercises.grader import grade
 from exercises.vocabulary import FREE_TEXT_KINDS
 
@@ -321,3 +322,11 @@ BATCH9_SHAPES: list[tuple[str, str, str, str] | object] = [
 @pytest.mark.parametrize(("kind", "prompt", "reply", "expected"), BATCH9_SHAPES)
 def test_batch9_shapes_generalise(kind: str, prompt: str, reply: str, expected: str) -> None:
     assert grade(kind, prompt, reply).verdict == expected, grade(kind, prompt, reply).feedback
+
+
+def test_the_first_grading_head_decides_alone_when_the_second_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second opinion is optional: without its file the grader keeps working on the first head."""
+    monkeypatch.setattr(learned, "SECOND_GRADER_FILE", "no_such_grader.npz")
+    said = "Nobody ever replies to my tickets."
+    assert grade("reflection", said, "You feel ignored when your tickets go unanswered.").verdict == "pass"
+    assert grade("reflection", said, "You should phone them instead.").verdict == "revise"

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from exercises.coder import client_talk, code, learned
+from exercises.grader import grading_signals, rule_view
+from exercises.grading import signals
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
 DATA = Path(__file__).resolve().parents[2] / "exercises" / "data"
@@ -21,7 +23,7 @@ def model() -> learned.MIModel:
     return loaded
 
 
-@pytest.mark.parametrize("file", [learned.MODEL_FILE, learned.GRADER_FILE])
+@pytest.mark.parametrize("file", [learned.MODEL_FILE, learned.GRADER_FILE, learned.SECOND_GRADER_FILE])
 def test_model_files_are_small(file: str) -> None:
     assert (DATA / file).exists()
     assert (DATA / file).stat().st_size < 20 * 1024 * 1024
@@ -34,6 +36,18 @@ def test_the_grader_reads_its_own_file_and_the_coder_has_no_grading_head(model: 
     assert not model.grade_heads
     with pytest.raises(ValueError):
         model.grade(model.run(("I'm tired.",), "You're worn out."), np.zeros(1, dtype=np.float32))
+
+
+def test_the_second_grading_head_reads_the_stacked_question_signals(model: learned.MIModel) -> None:
+    first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
+    assert first is not None and second is not None and second.grade_heads
+    assert second.signal_width == first.signal_width + len(signals.STACKED_SIGNALS)
+    full = grading_signals("open_question", "Did it go well?", "What went well, and how do you feel?",
+                           rule_view("open_question", "Did it go well?", "What went well, and how do you feel?"))
+    assert len(full) == second.signal_width
+    assert len(signals.for_width(full, first.signal_width)) == first.signal_width
+    with pytest.raises(ValueError):
+        signals.for_width(full, first.signal_width - 1)
 
 
 def test_heads_cover_the_contract(model: learned.MIModel) -> None:
