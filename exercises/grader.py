@@ -1,8 +1,8 @@
 """Grade a free-text drill reply: grade(kind, prompt, reply, model_answers) -> Verdict.
 
-The verdict is learned: two MI models (exercises/coder/learned.py, two encoders trained on different writer sets)
-each read the drill prompt and the reply in one pass, and their grading heads, given the kind and a few surface
-signals, give P(pass) and the main problem; the grader averages the two opinions. The older cue tables
+The verdict is learned: the MI model (exercises/coder/learned.py) reads the drill prompt and the reply in one
+pass, and two grading heads trained on different writer sets, given the kind and a few surface signals, each
+give P(pass) and the main problem; the grader averages the two opinions. The older cue tables
 (exercises/grading/*) no longer decide; they supply specific, quoted feedback when they agree with the models,
 and the models' problem gets its own quoted line when they do not. Without the first model (encoder package
 missing, or OARS_SEMANTIC=0) the cue tables decide as before; without the second, the first decides alone.
@@ -150,21 +150,20 @@ def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.n
              ) -> tuple[learned.Heads, float, dict[str, float], float]:
     """The first model's heads (for the codes), and the panel's mean P(pass), problem distribution and pass line.
 
-    Two heads on two encoders (README "The MI model"): each passes at its own threshold, so the panel passes
-    when the sum of their margins is not negative, which is the mean P(pass) against the mean threshold."""
-    first: learned.Heads | None = None
+    Each head passes at its own threshold, so the panel passes when the sum of their margins is not negative:
+    the mean P(pass) against the mean threshold (README "The MI model"). Heads on the same encoder share a pass."""
+    passes: dict[int, learned.Heads] = {}
     p_pass, pass_at = 0.0, 0.0
     problems: dict[str, float] = {}
     for mi in panel:
-        heads = mi.run((prompt,), text, GRADING_BUDGET)
-        first = first or heads
-        p, named = mi.grade(heads, surface.for_width(sig, mi.signal_width))
+        if mi.encoder_key not in passes:
+            passes[mi.encoder_key] = mi.run((prompt,), text, GRADING_BUDGET)
+        p, named = mi.grade(passes[mi.encoder_key], surface.for_width(sig, mi.signal_width))
         p_pass += p / len(panel)
         pass_at += float(mi.meta.get("pass_threshold", 0.5)) / len(panel)
         for name, value in named.items():
             problems[name] = problems.get(name, 0.0) + value / len(panel)
-    assert first is not None
-    return first, p_pass, problems, pass_at
+    return passes[panel[0].encoder_key], p_pass, problems, pass_at
 
 
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,9 @@ class MIModel:
         self.problems: list[str] = self.meta["problems"]
         f32 = {k: v.astype(np.float32) for k, v in arrays.items()}
         self.encoder = base.adapted(f32)
+        # Two files with the same deltas run the same encoder: a caller may share one pass between their heads.
+        self.encoder_key = zlib.crc32(b"".join(name.encode() + f32[name].tobytes() for name in sorted(f32)
+                                               if not name.startswith(("head.", "grade_"))))
         self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
         # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged); the
         # coder's file carries none.

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from exercises.coder import client_talk, code, learned
-from exercises.grader import grading_signals, rule_view
+from exercises.grader import grade, grading_signals, rule_view
 from exercises.grading import signals
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
@@ -48,6 +48,15 @@ def test_the_second_grading_head_reads_the_stacked_question_signals(model: learn
     assert len(signals.for_width(full, first.signal_width)) == first.signal_width
     with pytest.raises(ValueError):
         signals.for_width(full, first.signal_width - 1)
+
+
+def test_the_grader_runs_one_encoder_pass_for_both_heads() -> None:
+    """The second head reads the first model's encoder (same deltas), so an answer costs one pass (#17)."""
+    first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
+    assert first is not None and second is not None
+    assert second.encoder_key == first.encoder_key
+    grade("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.")
+    assert not second._cache  # its own encoder never ran
 
 
 def test_heads_cover_the_contract(model: learned.MIModel) -> None:
