@@ -3,11 +3,11 @@
 One forward pass over (context, text) gives a vector that every head reads: AnnoMI main behaviour, question,
 reflection and input subtypes, client talk, the 13 codes, and (with the drill kind and a few surface signals)
 the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only); this module
-needs numpy alone. Two files ship: exercises/data/mi_model.npz answers the coder (`load()`) and
+needs numpy alone. Three files ship: exercises/data/mi_model.npz answers the coder (`load()`);
 exercises/data/grader_model.npz and grader_second.npz the grader (`load(GRADER_FILE)`, `load(SECOND_GRADER_FILE)`:
-two grading heads on two encoders whose opinions the grader averages); each holds the training run whose heads
-measured best for its job, so they may come from different runs (README "The MI model"). Results are cached per
-input and file, so callers asking about the same text share one pass.
+two grading heads on the same encoder deltas, whose opinions the grader averages). Each holds the training run
+whose heads measured best for its job, so they may come from different runs (README "The MI model"). Results are
+cached per input and file, so callers asking about the same text share one pass.
 """
 
 from __future__ import annotations
@@ -91,21 +91,16 @@ class MIModel:
         self.encoder_key = zlib.crc32(b"".join(name.encode() + f32[name].tobytes() for name in sorted(f32)
                                                if not name.startswith(("head.", "grade_"))))
         self.heads = {name: (f32[f"head.{name}.w"].T.copy(), f32[f"head.{name}.b"]) for name in self.labels}
-        # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged); the
-        # coder's file carries none.
-        self.grade_heads: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        # The grading head may be an ensemble (a leading axis of heads whose probabilities are averaged, one matmul
+        # per layer for all of them); the coder's file carries none.
+        self.grade_heads: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         if "grade_hidden.w" in f32:
             hidden_w, hidden_b = f32["grade_hidden.w"], f32["grade_hidden.b"]
             out_w, out_b = f32["grade_out.w"], f32["grade_out.b"]
             if hidden_w.ndim == 2:
                 hidden_w, hidden_b, out_w, out_b = hidden_w[None], hidden_b[None], out_w[None], out_b[None]
-            self.grade_heads = [(hw.T.copy(), hb, ow.T.copy(), ob)
-                                for hw, hb, ow, ob in zip(hidden_w, hidden_b, out_w, out_b, strict=True)]
-        if self.grade_heads:  # the same heads as arrays with a leading axis: one matmul per layer for all of them
-            self._grade_w1 = np.stack([w for w, _, _, _ in self.grade_heads])
-            self._grade_b1 = np.stack([b for _, b, _, _ in self.grade_heads])
-            self._grade_w2 = np.stack([w for _, _, w, _ in self.grade_heads])
-            self._grade_b2 = np.stack([b for _, _, _, b in self.grade_heads])
+            # (heads, in, hidden), (heads, hidden), (heads, hidden, out), (heads, out)
+            self.grade_heads = (hidden_w.transpose(0, 2, 1).copy(), hidden_b, out_w.transpose(0, 2, 1).copy(), out_b)
         self._stacked = any(w.shape[0] > base.dim for w, _ in self.heads.values())
         self._cache: OrderedDict[tuple[object, ...], Heads] = OrderedDict()
         self._lock = threading.Lock()
@@ -135,15 +130,16 @@ class MIModel:
     @property
     def signal_width(self) -> int:
         """How many numbers the grading head reads beside the encoder's vector (0 without a grading head)."""
-        return self.grade_heads[0][0].shape[0] - self.encoder.dim if self.grade_heads else 0
+        return self.grade_heads[0].shape[1] - self.encoder.dim if self.grade_heads is not None else 0
 
     def grade(self, heads: Heads, signals: np.ndarray) -> tuple[float, dict[str, float]]:
         """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
-        if not self.grade_heads:
+        if self.grade_heads is None:
             raise ValueError("this model file has no grading head (the grader's is GRADER_FILE)")
+        w1, b1, w2, b2 = self.grade_heads
         x = np.concatenate([heads.vector, signals]).astype(np.float32)
-        hidden = gelu(x @ self._grade_w1 + self._grade_b1)  # (heads, hidden)
-        out = (hidden[:, None, :] @ self._grade_w2)[:, 0, :] + self._grade_b2  # (heads, 1 + problems)
+        hidden = gelu(x @ w1 + b1)  # (heads, hidden)
+        out = (hidden[:, None, :] @ w2)[:, 0, :] + b2  # (heads, 1 + problems)
         p_pass = float(np.mean(1.0 / (1.0 + np.exp(-out[:, 0]))))
         problems = _softmax(out[:, 1:]).mean(axis=0)
         return p_pass, {name: float(p) for name, p in zip(self.problems, problems, strict=True)}

@@ -31,16 +31,16 @@ def test_model_files_are_small(file: str) -> None:
 
 def test_the_grader_reads_its_own_file_and_the_coder_has_no_grading_head(model: learned.MIModel) -> None:
     grader = learned.load(learned.GRADER_FILE)
-    assert grader is not None and grader is not model and grader.grade_heads
+    assert grader is not None and grader is not model and grader.grade_heads is not None
     assert learned.load(learned.GRADER_FILE) is grader  # loaded once
-    assert not model.grade_heads
+    assert model.grade_heads is None
     with pytest.raises(ValueError):
         model.grade(model.run(("I'm tired.",), "You're worn out."), np.zeros(1, dtype=np.float32))
 
 
 def test_the_second_grading_head_reads_the_stacked_question_signals(model: learned.MIModel) -> None:
     first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
-    assert first is not None and second is not None and second.grade_heads
+    assert first is not None and second is not None and second.grade_heads is not None
     assert second.signal_width == first.signal_width + len(signals.STACKED_SIGNALS)
     full = grading_signals("open_question", "Did it go well?", "What went well, and how do you feel?",
                            rule_view("open_question", "Did it go well?", "What went well, and how do you feel?"))
