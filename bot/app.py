@@ -69,7 +69,9 @@ class OarsApp:
             client = await self.redis.start()
         finally:
             catalogue = await catalogue_ready
-        self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours)
+        self._store = Store(client, self.settings.oars_history_limit, self.settings.oars_drill_ttl_hours,
+                            replicas=self.settings.oars_redis_replicas,
+                            replica_timeout_ms=self.settings.oars_redis_replica_timeout_ms)
         from bot.outbox import forget_member
         from bot.schedules import ScheduleStore
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     oars_history_limit: int = 200
     oars_redis_max_connections: int = Field(default=64, ge=1, description="connections in the shared pool")
     oars_redis_pool_timeout: float = Field(default=3.0, gt=0, description="seconds to wait for a free connection")
+    oars_redis_replicas: int = Field(default=0, ge=0, description="replicas that must hold an answer before it is "
+                                     "acknowledged (Redis WAIT); 0 = off")
+    oars_redis_replica_timeout_ms: int = Field(default=500, ge=1, description="most ms an answer waits for them")
     oars_max_in_flight: int = Field(default=0, ge=0, description="messages handled at once (0: half the pool, <= 16)")
     oars_max_wait: float = Field(default=10.0, gt=0, description="turn away a message expected to wait longer")
 

@@ -167,3 +167,13 @@ def _last_client(embedded: Any, settle: float = 0.25) -> bool:
             return False
         time.sleep(0.005)
     return True
+
+
+def replica_wait_target(client: Any, key: str) -> dict[str, Any]:
+    """Where a WAIT issued after a write to `key` must go: on a cluster, the master serving `key` (redis-py
+    would otherwise send a keyless command to its default node); a single server needs no target."""
+    if isinstance(client, RedisCluster):
+        node = client.get_node_from_key(key)
+        return {"target_nodes": node} if node is not None else {}
+    return {}
+

@@ -20,6 +20,7 @@ Keys (see ARCHITECTURE.md):
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ import redis.asyncio as aioredis
 
 from bot.inbox import CLAIM, INBOX_TTL, KEEP, LEASE_MS, SETTLE, Claim, LeaseKeeper, new_token
 from bot.recording import COMMIT, NO_CHECK, AnswerState, Commit
+from bot.redis_conn import replica_wait_target
 from exercises.practice import SkillState
 from exercises.streaks import Streak, practice_at
 
@@ -36,6 +38,7 @@ DONE_TTL = int(timedelta(days=7).total_seconds())
 CONFIRM_TTL = 120
 THREAD_TTL = int(timedelta(days=3).total_seconds())
 REMINDER_INDEX = "oars:reminders"
+log = logging.getLogger(__name__)
 CHANGES_CHANNEL = "oars:changes"
 
 
@@ -131,13 +134,16 @@ class Store:
     """Typed access to Redis; the engine never builds a key itself."""
 
     def __init__(self, redis: aioredis.Redis, history_limit: int = 200, drill_ttl_hours: int = 36,
-                 lease_ms: int = LEASE_MS) -> None:
+                 lease_ms: int = LEASE_MS, replicas: int = 0, replica_timeout_ms: int = 500) -> None:
         # decode_responses=True: every reply is str, which redis-py's stubs (str | bytes) can't express.
         self.redis: Any = redis
         self.history_limit = history_limit
         self.drill_ttl = int(timedelta(hours=drill_ttl_hours).total_seconds())
         self.lease_ms = lease_ms  # how long a claim outlives a holder that stopped renewing it
         self.leases = LeaseKeeper(redis, lease_ms)
+        # An answer is acknowledged only once this many replicas hold it (WAIT), so a failover keeps it.
+        self.replicas = replicas
+        self.replica_timeout_ms = replica_timeout_ms
         self.erasers: list[Callable[[MemberRef], Awaitable[int]]] = []
 
     @staticmethod
@@ -233,7 +239,19 @@ class Store:
                 (f"done:{message_id}", "open", "rev", "streak", "skills", "history", "seen")]
         keys.append(self.inbox_key(member, message_id))
         args = commit.args(state, self.history_limit, DONE_TTL, self.drill_ttl, self.lease_ms)
-        return str(await self.redis.eval(COMMIT, len(keys), *keys, *args))
+        if not self.replicas:
+            return str(await self.redis.eval(COMMIT, len(keys), *keys, *args))
+        # WAIT counts the replicas holding the writes of the connection it runs on: one pipeline keeps it on
+        # the commit's connection (and on a cluster, the commit's master), still one round trip.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.eval(COMMIT, len(keys), *keys, *args)
+            pipe.execute_command("WAIT", self.replicas, self.replica_timeout_ms,
+                                 **replica_wait_target(self.redis, keys[0]))
+            outcome, confirmed = await pipe.execute()
+        if int(confirmed) < self.replicas:
+            log.warning("an answer is on the master, but %s of %s replicas confirmed it within %s ms",
+                        confirmed, self.replicas, self.replica_timeout_ms)
+        return str(outcome)
 
     async def record_answer(
         self,

@@ -64,3 +64,15 @@ async def test_ids_with_braces_or_glob_characters_stay_inside_their_tag(store: S
     await store.update_profile(other, tz="UTC")
     await store.forget(odd)
     assert (await store.profile(other)).tz == "UTC"
+
+
+async def test_an_answer_waits_for_its_replicas_and_says_so_when_they_are_missing(  # type: ignore[no-untyped-def]
+        redis, caplog) -> None:
+    """With OARS_REDIS_REPLICAS the commit and its WAIT go out together; this server has no replica, so WAIT
+    times out at 0 and the answer still counts (it is on the master), with a warning for the operator."""
+    waiting = Store(redis, replicas=1, replica_timeout_ms=20)
+    first = await waiting.record_answer(BEA, answer("w-1"), "UTC", fold, close_open=False)
+    again = await waiting.record_answer(BEA, answer("w-1"), "UTC", fold, close_open=False)
+    assert not first.duplicate and again.duplicate
+    assert len(await waiting.history(BEA)) == 1
+    assert "0 of 1 replicas confirmed it within 20 ms" in caplog.text
