@@ -91,7 +91,10 @@ def main() -> None:
     second = learned.load(learned.SECOND_GRADER_FILE)
     if second is not None:
         print(f"second opinion ({learned.SECOND_GRADER_FILE}, threshold {second.meta.get('pass_threshold')}, "
-              f"{second.meta.get('grader_writers')} writers): {second.meta.get('grader_note', '')}")
+              f"{second.meta.get('grader_writers')} writers): {json.dumps(second.meta.get('grader_lowo'))}")
+    panel = model.meta.get("grader_panel_lowo")
+    if panel:
+        print(f"leave-one-writer-out, the two opinions as grade() combines them: {json.dumps(panel)}")
     rows = load_graded()
     # A writer is fresh only when no head of the panel was trained on it.
     trained = set(model.meta.get("grader_lowo_per_writer") or {})
@@ -111,6 +114,8 @@ def main() -> None:
     sample = rows[:200]
     for _ in range(3):
         model._cache.clear()
+        if second is not None:
+            second._cache.clear()
         t_run = []
         for r in sample:
             t = time.perf_counter()

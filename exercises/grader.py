@@ -146,24 +146,34 @@ def _panel() -> list[learned.MIModel]:
     return [first] if second is None else [first, second]
 
 
+# A first opinion this close to 0 or 1 is final: on writers neither head saw, asking the second opinion there
+# changed no verdict, and skipping it spares the second encoder pass on about four answers in five (#17).
+SURE = 0.02
+
+
 def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.ndarray
              ) -> tuple[learned.Heads, float, dict[str, float], float]:
     """The first model's heads (for the codes), and the panel's mean P(pass), problem distribution and pass line.
 
     Each head passes at its own threshold, so the panel passes when the sum of their margins is not negative:
-    the mean P(pass) against the mean threshold (README "The MI model"). Heads on the same encoder share a pass."""
+    the mean P(pass) against the mean threshold (README "The MI model"). The second opinion is asked only when
+    the first is unsure (between SURE and 1 - SURE); heads on the same encoder share its pass."""
     passes: dict[int, learned.Heads] = {}
-    p_pass, pass_at = 0.0, 0.0
-    problems: dict[str, float] = {}
+    opinions: list[tuple[float, dict[str, float], float]] = []
     for mi in panel:
+        if opinions and not SURE < opinions[0][0] < 1 - SURE:
+            break
         if mi.encoder_key not in passes:
             passes[mi.encoder_key] = mi.run((prompt,), text, GRADING_BUDGET)
         p, named = mi.grade(passes[mi.encoder_key], surface.for_width(sig, mi.signal_width))
-        p_pass += p / len(panel)
-        pass_at += float(mi.meta.get("pass_threshold", 0.5)) / len(panel)
+        opinions.append((p, named, float(mi.meta.get("pass_threshold", 0.5))))
+    share = 1 / len(opinions)
+    problems: dict[str, float] = {}
+    for _, named, _ in opinions:
         for name, value in named.items():
-            problems[name] = problems.get(name, 0.0) + value / len(panel)
-    return passes[panel[0].encoder_key], p_pass, problems, pass_at
+            problems[name] = problems.get(name, 0.0) + value * share
+    return (passes[panel[0].encoder_key], sum(p for p, _, _ in opinions) * share, problems,
+            sum(t for _, _, t in opinions) * share)
 
 
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:

@@ -5,7 +5,8 @@ reflection and input subtypes, client talk, the 13 codes, and (with the drill ki
 the grader's pass/revise and problem. The weights come from tools/train_mi.py (torch, training only); this module
 needs numpy alone. Three files ship: exercises/data/mi_model.npz answers the coder (`load()`);
 exercises/data/grader_model.npz and grader_second.npz the grader (`load(GRADER_FILE)`, `load(SECOND_GRADER_FILE)`:
-two grading heads on the same encoder deltas, whose opinions the grader averages). Each holds the training run
+two grading heads on differently tuned encoders; the second is asked only when the first is unsure, and the grader
+averages what it heard). Each holds the training run
 whose heads measured best for its job, so they may come from different runs (README "The MI model"). Results are
 cached per input and file, so callers asking about the same text share one pass.
 """

@@ -297,10 +297,8 @@ BATCH9_SHAPES: list[tuple[str, str, str, str] | object] = [
     ("reflection", "I feel like a fraud at my new job.", "My first job was like that too.", "revise"),
     ("reflection", "I'm useless at this.", "You're not useless, you're just learning.", "revise"),
     ("reflection", "I'm worried I don't deserve the promotion.", "You're not sure you deserve it.", "pass"),
-    # Known miss of the learned grader (#11): it reads "You never…" as a label even when the client said "never"
-    # first. Kept visible and strict, so it turns red when a retrained model gets it right.
-    pytest.param("reflection", "Nobody ever replies to my tickets.", "You never get an answer.", "pass",
-                 marks=pytest.mark.xfail(strict=True, reason="learned grader reads an echoed 'never' as a label")),
+    # An echoed "never" is the client's own absolute, not a label (a known miss until the 57-writer grader).
+    ("reflection", "Nobody ever replies to my tickets.", "You never get an answer.", "pass"),
     ("reflection", "I forgot my meds once.", "You never remember anything.", "revise"),
     ("roll_with_resistance", "I won't wear a helmet.", "It's the law.", "revise"),
     ("roll_with_resistance", "I won't wear a helmet.", "If something goes wrong, it's on you.", "revise"),

@@ -38,25 +38,32 @@ def test_the_grader_reads_its_own_file_and_the_coder_has_no_grading_head(model: 
         model.grade(model.run(("I'm tired.",), "You're worn out."), np.zeros(1, dtype=np.float32))
 
 
-def test_the_second_grading_head_reads_the_stacked_question_signals(model: learned.MIModel) -> None:
+def test_both_grading_heads_read_the_stacked_question_signals() -> None:
     first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
     assert first is not None and second is not None and second.grade_heads is not None
-    assert second.signal_width == first.signal_width + len(signals.STACKED_SIGNALS)
     full = grading_signals("open_question", "Did it go well?", "What went well, and how do you feel?",
                            rule_view("open_question", "Did it go well?", "What went well, and how do you feel?"))
-    assert len(full) == second.signal_width
-    assert len(signals.for_width(full, first.signal_width)) == first.signal_width
+    assert first.signal_width == second.signal_width == len(full)
+    # a head trained before the two stacked-question signals still gets the vector it knows
+    assert len(signals.for_width(full, len(full) - len(signals.STACKED_SIGNALS))) == len(full) - 2
     with pytest.raises(ValueError):
-        signals.for_width(full, first.signal_width - 1)
+        signals.for_width(full, len(full) - 1)
 
 
-def test_the_grader_runs_one_encoder_pass_for_both_heads() -> None:
-    """The second head reads the first model's encoder (same deltas), so an answer costs one pass (#17)."""
+def test_the_second_opinion_runs_its_own_encoder_only_when_the_first_is_unsure() -> None:
+    """The two heads sit on differently tuned encoders; a sure first opinion is final, so most answers cost
+    one encoder pass (#17) and a doubtful one gets a second reading."""
     first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
     assert first is not None and second is not None
-    assert second.encoder_key == first.encoder_key
-    grade("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.")
-    assert not second._cache  # its own encoder never ran
+    assert second.encoder_key != first.encoder_key
+    second._cache.clear()
+    verdict = grade("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.")
+    assert verdict.verdict == "pass"
+    assert not second._cache  # the first was sure: the second encoder never ran
+    verdict = grade("roll_with_resistance", "I'm not filling in timesheets. I know what I work.",
+                    "Logging your hours protects you if there's ever a dispute.")
+    assert verdict.verdict == "revise"
+    assert len(second._cache) == 1  # the first was unsure: the second opinion read it
 
 
 def test_heads_cover_the_contract(model: learned.MIModel) -> None:
