@@ -176,4 +176,3 @@ def replica_wait_target(client: Any, key: str) -> dict[str, Any]:
         node = client.get_node_from_key(key)
         return {"target_nodes": node} if node is not None else {}
     return {}
-

@@ -38,8 +38,8 @@ DONE_TTL = int(timedelta(days=7).total_seconds())
 CONFIRM_TTL = 120
 THREAD_TTL = int(timedelta(days=3).total_seconds())
 REMINDER_INDEX = "oars:reminders"
-log = logging.getLogger(__name__)
 CHANGES_CHANNEL = "oars:changes"
+log = logging.getLogger(__name__)
 
 
 def _safe(part: str) -> str:
