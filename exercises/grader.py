@@ -1,11 +1,12 @@
 """Grade a free-text drill reply: grade(kind, prompt, reply, model_answers) -> Verdict.
 
 The verdict is learned: the MI model (exercises/coder/learned.py) reads the drill prompt and the reply in one
-pass, and two grading heads trained on different writer sets, given the kind and a few surface signals, each
-give P(pass) and the main problem; the grader averages the two opinions. The older cue tables
-(exercises/grading/*) no longer decide; they supply specific, quoted feedback when they agree with the models,
-and the models' problem gets its own quoted line when they do not. Without the first model (encoder package
-missing, or OARS_SEMANTIC=0) the cue tables decide as before; without the second, the first decides alone.
+pass, and its grading head, given the kind and a few surface signals, gives P(pass) and the main problem; when
+it is unsure, a second head on a differently tuned encoder is asked too and the two opinions are averaged. The
+older cue tables (exercises/grading/*) no longer decide; they supply specific, quoted feedback when they agree
+with the models, and the models' problem gets its own quoted line when they do not. Without the first model
+(encoder package missing, or OARS_SEMANTIC=0) the cue tables decide as before; without the second, the first
+decides alone.
 Bad input (empty, emoji-only, huge, not English) gets a friendly revise, never an exception.
 """
 
@@ -165,7 +166,7 @@ def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.n
             break
         if mi.encoder_key not in passes:
             passes[mi.encoder_key] = mi.run((prompt,), text, GRADING_BUDGET)
-        p, named = mi.grade(passes[mi.encoder_key], surface.for_width(sig, mi.signal_width))
+        p, named = mi.grade(passes[mi.encoder_key], sig)
         opinions.append((p, named, float(mi.meta.get("pass_threshold", 0.5))))
     share = 1 / len(opinions)
     problems: dict[str, float] = {}

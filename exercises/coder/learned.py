@@ -137,6 +137,8 @@ class MIModel:
         """P(pass) and the problem distribution for a reply whose heads were computed with the drill prompt."""
         if self.grade_heads is None:
             raise ValueError("this model file has no grading head (the grader's is GRADER_FILE)")
+        if len(heads.vector) + len(signals) != self.grade_heads[0].shape[1]:
+            raise ValueError(f"this grading head reads {self.signal_width} signals, not {len(signals)}")
         w1, b1, w2, b2 = self.grade_heads
         x = np.concatenate([heads.vector, signals]).astype(np.float32)
         hidden = gelu(x @ w1 + b1)  # (heads, hidden)

@@ -34,17 +34,6 @@ KINDS = FREE_TEXT_KINDS
 SIGNALS = 12
 DIM = len(KINDS) + SIGNALS
 RULE_SIGNALS = 2  # the cue tables' own verdict and score, appended by the grader (see exercises/grader.py)
-STACKED_SIGNALS = (len(KINDS) + 10, len(KINDS) + 11)  # added after the first grading head was trained
-
-
-def for_width(sig: np.ndarray, width: int) -> np.ndarray:
-    """The signal vector a grading head trained on `width` signals reads: heads from before the stacked-question
-    signals read it without them."""
-    if width == len(sig):
-        return sig
-    if width == len(sig) - len(STACKED_SIGNALS):
-        return np.delete(sig, STACKED_SIGNALS)
-    raise ValueError(f"a grading head reading {width} signals does not fit these {len(sig)}")
 
 
 def client_words(prompt: str) -> str:

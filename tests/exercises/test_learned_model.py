@@ -9,7 +9,6 @@ import pytest
 
 from exercises.coder import client_talk, code, learned
 from exercises.grader import grade, grading_signals, rule_view
-from exercises.grading import signals
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
 DATA = Path(__file__).resolve().parents[2] / "exercises" / "data"
@@ -44,10 +43,9 @@ def test_both_grading_heads_read_the_stacked_question_signals() -> None:
     full = grading_signals("open_question", "Did it go well?", "What went well, and how do you feel?",
                            rule_view("open_question", "Did it go well?", "What went well, and how do you feel?"))
     assert first.signal_width == second.signal_width == len(full)
-    # a head trained before the two stacked-question signals still gets the vector it knows
-    assert len(signals.for_width(full, len(full) - len(signals.STACKED_SIGNALS))) == len(full) - 2
-    with pytest.raises(ValueError):
-        signals.for_width(full, len(full) - 1)
+    heads = first.run(("Did it go well?",), "What went well, and how do you feel?")
+    with pytest.raises(ValueError):  # a signal vector of another width is refused, not misread
+        first.grade(heads, full[:-1])
 
 
 def test_the_second_opinion_runs_its_own_encoder_only_when_the_first_is_unsure() -> None:
