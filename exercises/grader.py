@@ -12,6 +12,8 @@ Bad input (empty, emoji-only, huge, not English) gets a friendly revise, never a
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -177,14 +179,47 @@ def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.n
             sum(t for _, _, t in opinions) * share)
 
 
+# Verdicts remembered per (kind, prompt, reply, model answers): grading is a pure function of them, and the same
+# reply to the same drill recurs (a team's channel drill, a member resending). Short replies only, so the cache
+# stays small (at most about 3 MB); it is emptied when the loaded models change (tests, OARS_SEMANTIC).
+VERDICT_CACHE_SIZE = 1024
+CACHED_REPLY_CHARS = 1000
+_verdicts: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
+_verdicts_panel: list[tuple[learned.MIModel, ...]] = [()]
+_verdicts_lock = threading.Lock()
+
+
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
     """Grade a free-text drill reply. Raises ValueError for a kind the grader does not know."""
     if kind not in _GRADERS:
         raise ValueError(f"unknown kind: {kind!r}; expected one of {', '.join(FREE_TEXT_KINDS)}")
     answers = tuple(a for a in model_answers if isinstance(a, str) and a.strip())
     prompt = prompt if isinstance(prompt, str) else ""
-    model = answers[0] if answers else make_model_answer(kind, prompt)
     reply = reply if isinstance(reply, str) else ""
+    if len(reply) > CACHED_REPLY_CHARS:
+        return _grade(kind, prompt, reply, answers)
+    panel = tuple(_panel())
+    key = (kind, prompt, reply, answers)
+    with _verdicts_lock:
+        if panel != _verdicts_panel[0]:  # models compare by identity
+            _verdicts.clear()
+            _verdicts_panel[0] = panel
+        found = _verdicts.get(key)
+        if found is not None:
+            _verdicts.move_to_end(key)
+            return found
+    verdict = _grade(kind, prompt, reply, answers)
+    with _verdicts_lock:
+        if _verdicts_panel[0] == panel:
+            _verdicts[key] = verdict
+            while len(_verdicts) > VERDICT_CACHE_SIZE:
+                _verdicts.popitem(last=False)
+    return verdict
+
+
+def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...]) -> Verdict:
+    """grade() without the cache: the arguments already checked."""
+    model = answers[0] if answers else make_model_answer(kind, prompt)
     problem = bad_input(reply, MAX_SUMMARY_CHARS if kind == "summary" else MAX_REPLY_CHARS)
     if problem:
         return Verdict("revise", 0, (problem,), model, ())
