@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exercises.coder import learned  # noqa: E402
-from exercises.grader import grade  # noqa: E402
+from exercises.grader import clear_verdicts, grade  # noqa: E402
 from tools.mi_data import GradedReply, load_graded  # noqa: E402
 
 
@@ -116,6 +116,7 @@ def main() -> None:
         model._cache.clear()
         if second is not None:
             second._cache.clear()
+        clear_verdicts()
         t_run = []
         for r in sample:
             t = time.perf_counter()

@@ -185,8 +185,14 @@ def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.n
 VERDICT_CACHE_SIZE = 1024
 CACHED_REPLY_CHARS = 1000
 _verdicts: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
-_verdicts_panel: list[tuple[learned.MIModel, ...]] = [()]
+_verdicts_panel: list[tuple[object, ...]] = [()]  # the models and encoders the remembered verdicts came from
 _verdicts_lock = threading.Lock()
+
+
+def clear_verdicts() -> None:
+    """Forget remembered verdicts (benchmarks and tests that time or trace the encoder passes)."""
+    with _verdicts_lock:
+        _verdicts.clear()
 
 
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
@@ -198,10 +204,10 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     reply = reply if isinstance(reply, str) else ""
     if len(reply) > CACHED_REPLY_CHARS:
         return _grade(kind, prompt, reply, answers)
-    panel = tuple(_panel())
+    panel = tuple(part for mi in _panel() for part in (mi, mi.encoder))
     key = (kind, prompt, reply, answers)
     with _verdicts_lock:
-        if panel != _verdicts_panel[0]:  # models compare by identity
+        if panel != _verdicts_panel[0]:  # models and encoders compare by identity
             _verdicts.clear()
             _verdicts_panel[0] = panel
         found = _verdicts.get(key)

@@ -45,3 +45,11 @@ def test_the_cache_empties_when_the_models_change(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(learned, "SECOND_GRADER_FILE", "no_such_grader.npz")  # the panel is the first head alone
     alone = grader.grade("reflection", SAID, reply)
     assert alone is not before and alone.verdict == "pass"
+
+
+def test_clear_verdicts_grades_again() -> None:
+    reply = "You feel ignored when your tickets go unanswered."
+    before = grader.grade("reflection", SAID, reply)
+    grader.clear_verdicts()
+    after = grader.grade("reflection", SAID, reply)
+    assert after is not before and after == before

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from exercises.coder import client_talk, code, learned
-from exercises.grader import grade, grading_signals, rule_view
+from exercises.grader import clear_verdicts, grade, grading_signals, rule_view
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
 DATA = Path(__file__).resolve().parents[2] / "exercises" / "data"
@@ -55,6 +55,7 @@ def test_the_second_opinion_runs_its_own_encoder_only_when_the_first_is_unsure()
     assert first is not None and second is not None
     assert second.encoder_key != first.encoder_key
     second._cache.clear()
+    clear_verdicts()  # a remembered verdict would skip both encoders
     verdict = grade("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.")
     assert verdict.verdict == "pass"
     assert not second._cache  # the first was sure: the second encoder never ran
