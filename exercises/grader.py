@@ -195,6 +195,10 @@ def clear_verdicts() -> None:
         _verdicts.clear()
 
 
+def _same_objects(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ()) -> Verdict:
     """Grade a free-text drill reply. Raises ValueError for a kind the grader does not know."""
     if kind not in _GRADERS:
@@ -207,7 +211,7 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     panel = tuple(part for mi in _panel() for part in (mi, mi.encoder))
     key = (kind, prompt, reply, answers)
     with _verdicts_lock:
-        if panel != _verdicts_panel[0]:  # models and encoders compare by identity
+        if not _same_objects(panel, _verdicts_panel[0]):
             _verdicts.clear()
             _verdicts_panel[0] = panel
         found = _verdicts.get(key)
@@ -216,7 +220,7 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
             return found
     verdict = _grade(kind, prompt, reply, answers)
     with _verdicts_lock:
-        if _verdicts_panel[0] == panel:
+        if _same_objects(panel, _verdicts_panel[0]):
             _verdicts[key] = verdict
             while len(_verdicts) > VERDICT_CACHE_SIZE:
                 _verdicts.popitem(last=False)
