@@ -206,9 +206,10 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     answers = tuple(a for a in model_answers if isinstance(a, str) and a.strip())
     prompt = prompt if isinstance(prompt, str) else ""
     reply = reply if isinstance(reply, str) else ""
+    models = _panel()
     if len(reply) > CACHED_REPLY_CHARS:
-        return _grade(kind, prompt, reply, answers)
-    panel = tuple(part for mi in _panel() for part in (mi, mi.encoder))
+        return _grade(kind, prompt, reply, answers, models)
+    panel = tuple(part for mi in models for part in (mi, mi.encoder))
     key = (kind, prompt, reply, answers)
     with _verdicts_lock:
         if not _same_objects(panel, _verdicts_panel[0]):
@@ -218,7 +219,7 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
         if found is not None:
             _verdicts.move_to_end(key)
             return found
-    verdict = _grade(kind, prompt, reply, answers)
+    verdict = _grade(kind, prompt, reply, answers, models)
     with _verdicts_lock:
         if _same_objects(panel, _verdicts_panel[0]):
             _verdicts[key] = verdict
@@ -227,8 +228,8 @@ def grade(kind: str, prompt: str, reply: str, model_answers: Sequence[str] = ())
     return verdict
 
 
-def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...]) -> Verdict:
-    """grade() without the cache: the arguments already checked."""
+def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...], panel: list[learned.MIModel]) -> Verdict:
+    """grade() without the cache: the arguments already checked, the grading heads already loaded."""
     model = answers[0] if answers else make_model_answer(kind, prompt)
     problem = bad_input(reply, MAX_SUMMARY_CHARS if kind == "summary" else MAX_REPLY_CHARS)
     if problem:
@@ -236,7 +237,6 @@ def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...]) -> Verd
     text = fix_typos(reply.strip())
     coding = code_linear(text)
     assessment = _rule_assessment(kind, prompt, text, answers, model, coding)
-    panel = _panel()
     if not panel:
         return _rules_verdict(kind, assessment, model, coding)
     sig = grading_signals(kind, prompt, text, assessment)
