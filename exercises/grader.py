@@ -154,17 +154,27 @@ def _panel() -> list[learned.MIModel]:
 SURE = 0.02
 
 
+def first_stands(p_first: float, pass_lines: float) -> bool:
+    """Whether the first opinion is final: it is sure, or no second opinion could lift it to the pass line.
+
+    The panel passes at mean P(pass) >= mean threshold, so with the second P at most 1 a first P below the
+    sum of the two thresholds minus 1 revises whatever the second says: skipping that pass changes no verdict
+    by construction (only the named problem then comes from the first head alone)."""
+    return p_first <= SURE or p_first >= 1 - SURE or p_first + 1 < pass_lines
+
+
 def _opinion(panel: Sequence[learned.MIModel], prompt: str, text: str, sig: np.ndarray
              ) -> tuple[learned.Heads, float, dict[str, float], float]:
     """The first model's heads (for the codes), and the panel's mean P(pass), problem distribution and pass line.
 
     Each head passes at its own threshold, so the panel passes when the sum of their margins is not negative:
     the mean P(pass) against the mean threshold (README "The MI model"). The second opinion is asked only when
-    the first is unsure (between SURE and 1 - SURE); heads on the same encoder share its pass."""
+    it could matter (first_stands); heads on the same encoder share its pass."""
     passes: dict[int, learned.Heads] = {}
     opinions: list[tuple[float, dict[str, float], float]] = []
+    pass_lines = sum(float(mi.meta.get("pass_threshold", 0.5)) for mi in panel[:2])
     for mi in panel:
-        if opinions and not SURE < opinions[0][0] < 1 - SURE:
+        if opinions and first_stands(opinions[0][0], pass_lines):
             break
         if mi.encoder_key not in passes:
             passes[mi.encoder_key] = mi.run((prompt,), text, GRADING_BUDGET)

@@ -3,9 +3,9 @@
     python tools/grader_panel_lowo.py OOF_FIRST.npy OOF_SECOND.npy
 
 Each .npy is the out-of-fold P(pass) that `tools/train_grader_head.py --save-oof` wrote for one head (both over
-every labelled reply, in load_graded() order). A reply takes the first head's P alone when it is sure (exercises/
-grader.py SURE), else the mean of both, against the mean of the two files' thresholds. The figures are written
-into the first file's metadata (`grader_panel_lowo`), where `python -m bench grader` prints them.
+every labelled reply, in load_graded() order). A reply takes the first head's P alone when it stands
+(exercises/grader.py first_stands), else the mean of both, against the mean of the two files' thresholds. The
+figures are written into the first file's metadata (`grader_panel_lowo`), where `python -m bench grader` prints them.
 """
 
 from __future__ import annotations
@@ -22,17 +22,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exercises.coder import learned  # noqa: E402
-from exercises.grader import SURE  # noqa: E402
+from exercises.grader import first_stands  # noqa: E402
 from tools.mi_data import load_graded  # noqa: E402
 from tools.train_grader_head import report  # noqa: E402
 
 DATA = ROOT / "exercises" / "data"
 
 
-def combined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """grade()'s cascade: a sure first opinion stands, an unsure one is averaged with the second."""
-    sure = (first <= SURE) | (first >= 1 - SURE)
-    return np.where(sure, first, (first + second) / 2)
+def combined(first: np.ndarray, second: np.ndarray, pass_lines: float) -> np.ndarray:
+    """grade()'s cascade: a first opinion that stands (exercises/grader.py first_stands) is final, any other is
+    averaged with the second."""
+    stands = np.array([first_stands(float(p), pass_lines) for p in first])
+    return np.where(stands, first, (first + second) / 2)
 
 
 def main() -> None:
@@ -47,8 +48,9 @@ def main() -> None:
     rows = load_graded()
     first, second = np.load(args.oof_first), np.load(args.oof_second)
     assert len(first) == len(second) == len(rows), "the out-of-fold arrays must cover every labelled reply"
-    out = report("leave-one-writer-out, both opinions", rows, combined(first, second), threshold)
-    out["second_opinion_asked"] = round(float(np.mean((first > SURE) & (first < 1 - SURE))), 3)
+    lines = float(sum(m["pass_threshold"] for m in metas))
+    out = report("leave-one-writer-out, both opinions", rows, combined(first, second, lines), threshold)
+    out["second_opinion_asked"] = round(float(np.mean([not first_stands(float(p), lines) for p in first])), 3)
     metas[0]["grader_panel_lowo"] = out
     arrays[0]["meta"] = np.frombuffer(json.dumps(metas[0]).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(files[0], **arrays[0])

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,4 +154,28 @@ def load_graded(include_legacy: bool = True) -> list[GradedReply]:
                     r = json.loads(line)
                     out.append(GradedReply(f"legacy-{path.stem}", r["kind"], r["prompt"], r["reply"],
                                            r["expected"], None))
+    return out
+
+
+SALAD_WRITER = "salad-"
+SALAD_OPENERS = ("", "", "You ", "You feel ", "It sounds like ", "So you ", "I hear that ", "What ")
+
+
+def word_salad(rows: list[GradedReply], every: int = 16) -> list[GradedReply]:
+    """Nonsense made of real words, labelled revise/gibberish, for training only.
+
+    The writers' gibberish is keyboard mash ("asdfgh", "k"); a string of real words with no sentence in it
+    ("You meadow lantern quietly harbour...") passed as a clear reflection, because nothing taught the head
+    that fluency matters. For one reply in `every`, words are drawn at their natural frequency from all the
+    writers' replies (some after an opener a reflection or question would start with), so the row
+    looks like a reply in vocabulary and length but says nothing. Each row's writer is `salad-<source>`:
+    a leave-one-writer-out fold leaves out the salad built for the held-out writer's prompts too."""
+    words = [w for r in rows for w in r.reply.split() if w.isalpha()]
+    out: list[GradedReply] = []
+    for i, r in enumerate(rows[::every]):
+        rng = random.Random(zlib.crc32(f"{r.writer}\x1f{r.reply}".encode()))
+        body = " ".join(rng.choice(words).lower() for _ in range(rng.randint(4, 26)))
+        text = (SALAD_OPENERS[i % len(SALAD_OPENERS)] + body).strip()
+        text = text[0].upper() + text[1:] + rng.choice((".", ".", "", "?" if text.startswith("What") else "."))
+        out.append(GradedReply(SALAD_WRITER + r.writer, r.kind, r.prompt, text, "revise", "gibberish"))
     return out

@@ -34,7 +34,7 @@ from exercises.coder import learned  # noqa: E402
 from exercises.grader import grading_signals, rule_view  # noqa: E402
 from exercises.grading.text import fix_typos  # noqa: E402
 from exercises.semantic.pairs import GRADING_BUDGET  # noqa: E402
-from tools.mi_data import GradedReply, load_graded  # noqa: E402
+from tools.mi_data import SALAD_WRITER, GradedReply, load_graded, word_salad  # noqa: E402
 from tools.mi_torch import PROBLEMS  # noqa: E402
 
 
@@ -126,6 +126,8 @@ def main() -> None:
                     "relative to revising a good one (sets the pass threshold)")
     ap.add_argument("--oof-seeds", type=int, default=3, help="heads per held-out writer (the final uses all)")
     ap.add_argument("--hold-out", default="", help="comma-separated writers kept out of everything (a fresh test)")
+    ap.add_argument("--no-salad", dest="salad", action="store_false",
+                    help="train without the word-salad rows (tools/mi_data.py word_salad)")
     ap.add_argument("--threshold", type=float, default=None,
                     help="pass threshold to write instead of the leave-one-writer-out choice")
     args = ap.parse_args()
@@ -135,7 +137,9 @@ def main() -> None:
 
     model = learned.MIModel(semantic.encoder(), dict(arrays))
     held_out = set(filter(None, args.hold_out.split(",")))
-    rows = [r for r in load_graded() if r.writer not in held_out]
+    real = [r for r in load_graded() if r.writer not in held_out]
+    salad = word_salad(real) if args.salad else []
+    rows = real + salad  # the salad is training only: never a held-out fold, never in the figures
     keys = [zlib.crc32("\x1f".join((r.writer, r.kind, r.prompt, r.reply)).encode()) for r in rows]
     known: dict[int, np.ndarray] = {}
     if args.cache and args.cache.exists():
@@ -149,13 +153,18 @@ def main() -> None:
     if args.cache:
         np.savez(args.cache, x=vecs, key=np.array(keys))
     x = np.concatenate([vecs, head_signals(rows)], axis=1)
-    writers = sorted({r.writer for r in rows})
+    writers = sorted({r.writer for r in real})
     oof = np.zeros(len(rows), dtype=np.float32)
     for w in writers:
-        test = np.array([r.writer == w for r in rows])
+        test = np.array([r.writer in (w, SALAD_WRITER + w) for r in rows])
         heads = fit_all(x[~test], [r for r, t in zip(rows, test, strict=True) if not t], args.oof_seeds)
         oof[test] = predict(heads, x[test])
         print(f"  held out {w}: {int(test.sum())} replies", flush=True)
+    if salad:
+        salad_oof = oof[len(real):]
+        print(f"  word salad (training only) revised out of fold at 0.5: {np.mean(salad_oof < 0.5):.4f}, "
+              f"median P(pass) {np.median(salad_oof):.3f}", flush=True)
+    rows, oof = real, oof[: len(real)]
     if args.save_oof:
         np.save(args.save_oof, oof)
     # Threshold: the lowest out-of-fold cost, where praising an MI-inconsistent reply costs --bad-pass-cost
@@ -180,14 +189,15 @@ def main() -> None:
     for w in writers:
         sel = [i for i, r in enumerate(rows) if r.writer == w]
         per_writer[w] = report(f"  {w}", [rows[i] for i in sel], oof[sel], threshold)["agreement"]
-    final = fit_all(x, rows)
+    final = fit_all(x, real + salad)
     if args.dev and args.dev.exists():
         dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
         dev_rows = [GradedReply("dev", d["kind"], d["prompt"], d["reply"], d["expect"], None) for d in dev]
         report("measure-only dev set", dev_rows, predict(final, features(model, dev_rows)), threshold)
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     meta.update({"pass_threshold": threshold, "grader_lowo": lowo, "grader_lowo_per_writer": per_writer,
-                 "grader_writers": len(writers), "grader_examples": len(rows), "grader_trained_writers": writers})
+                 "grader_writers": len(writers), "grader_examples": len(rows), "grader_salad_examples": len(salad),
+                 "grader_trained_writers": writers})
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     for name, part in (("grade_hidden", "hidden"), ("grade_out", "out")):
         arrays[f"{name}.w"] = np.stack([getattr(h, part).weight.detach().numpy() for h in final])
