@@ -11,6 +11,7 @@ import json
 import os
 import random
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,21 +162,28 @@ SALAD_WRITER = "salad-"
 SALAD_OPENERS = ("", "", "You ", "You feel ", "It sounds like ", "So you ", "I hear that ", "What ")
 
 
-def word_salad(rows: list[GradedReply], every: int = 16) -> list[GradedReply]:
+def word_salad(rows: list[GradedReply], every: int = 16, lexicon: Sequence[str] = ()) -> list[GradedReply]:
     """Nonsense made of real words, labelled revise/gibberish, for training only.
 
     The writers' gibberish is keyboard mash ("asdfgh", "k"); a string of real words with no sentence in it
     ("You meadow lantern quietly harbour...") passed as a clear reflection, because nothing taught the head
-    that fluency matters. For one reply in `every`, words are drawn at their natural frequency from all the
-    writers' replies (some after an opener a reflection or question would start with), so the row
-    looks like a reply in vocabulary and length but says nothing. Each row's writer is `salad-<source>`:
-    a leave-one-writer-out fold leaves out the salad built for the held-out writer's prompts too."""
-    words = [w for r in rows for w in r.reply.split() if w.isalpha()]
+    that a reply must say something. For one reply in `every`, words are drawn from `lexicon` (the encoder's
+    whole-word vocabulary: any English word), some after an opener a reflection or question would use.
+    Without a lexicon they come from the writers' replies at their natural frequency; that salad looked like
+    terse texting ("u losing of can that and wear") and taught the heads to revise good informal replies
+    ("who came in with you": 0.6 points more good replies revised, 8 writer groups held out). Each row's writer is `salad-<source>`: a leave-one-writer-out fold leaves out the salad built for
+    the held-out writer's prompts too."""
+    pool = list(lexicon) or [w for r in rows for w in r.reply.split() if w.isalpha()]
     out: list[GradedReply] = []
     for i, r in enumerate(rows[::every]):
         rng = random.Random(zlib.crc32(f"{r.writer}\x1f{r.reply}".encode()))
-        body = " ".join(rng.choice(words).lower() for _ in range(rng.randint(4, 26)))
+        body = " ".join(rng.choice(pool).lower() for _ in range(rng.randint(4, 26)))
         text = (SALAD_OPENERS[i % len(SALAD_OPENERS)] + body).strip()
         text = text[0].upper() + text[1:] + rng.choice((".", ".", "", "?" if text.startswith("What") else "."))
         out.append(GradedReply(SALAD_WRITER + r.writer, r.kind, r.prompt, text, "revise", "gibberish"))
     return out
+
+
+def lexicon(vocab: Sequence[str]) -> list[str]:
+    """Whole English words from a WordPiece vocabulary (no pieces, marks or numbers), for word_salad."""
+    return [t for t in vocab if t.isalpha() and t.isascii() and len(t) >= 3]

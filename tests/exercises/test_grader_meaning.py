@@ -92,3 +92,18 @@ def test_a_revise_the_problem_head_cannot_pin_down_hears_it_is_close_not_an_accu
     assert outcome == "revise"
     assert any(line.startswith("Close, but it doesn't quite land yet.") for line in lines)
     assert not any("spotlight" in line or "judges" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("kind", "prompt", "reply"),
+    [
+        ("reflection", HOSPITAL, "You granite teapot softly whistle under carpets of marble and yesterday."),
+        ("complex_reflection", HOSPITAL, "It sounds like violet engines borrow the quiet staircase tomorrow."),
+        ("roll_with_resistance", UPDATE, "So you windmill pencil velvet across thunder of napkins."),
+        ("open_question", "Did you take your tablets today?", "What crayon orbit the lemonade paragraph slowly?"),
+        ("affirmation", "The client came back after missing a month.", "Your cactus marathon biscuit ceiling."),
+    ],
+)
+def test_real_words_that_say_nothing_are_not_praised(kind: str, prompt: str, reply: str) -> None:
+    """A string of real words with no sentence in it once passed as 'a clear reflection'."""
+    assert grade(kind, prompt, reply).verdict == "revise"

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from exercises.coder import client_talk, code, learned
-from exercises.grader import clear_verdicts, grade, grading_signals, rule_view
+from exercises.grader import clear_verdicts, first_stands, grade, grading_signals, rule_view
+from exercises.grading.text import fix_typos
 from exercises.semantic.pairs import GRADING_BUDGET, encode_pair
 
 DATA = Path(__file__).resolve().parents[2] / "exercises" / "data"
@@ -48,21 +49,37 @@ def test_both_grading_heads_read_the_stacked_question_signals() -> None:
         first.grade(heads, full[:-1])
 
 
-def test_the_second_opinion_runs_its_own_encoder_only_when_the_first_is_unsure() -> None:
-    """The two heads sit on differently tuned encoders; a sure first opinion is final, so most answers cost
-    one encoder pass (#17) and a doubtful one gets a second reading."""
+SECOND_OPINION_CASES = [
+    ("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.", "pass"),
+    ("roll_with_resistance", "I'm not filling in timesheets. I know what I work.",
+     "Logging your hours protects you if there's ever a dispute.", "revise"),
+    ("reflection", "My daughter has been in hospital for a week and nobody will tell us what's wrong.",
+     "You granite teapot softly whistle under carpets of marble and yesterday.", "revise"),
+]
+
+
+def _first_opinion(first: learned.MIModel, kind: str, prompt: str, reply: str) -> float:
+    text = fix_typos(reply.strip())
+    sig = grading_signals(kind, prompt, text, rule_view(kind, prompt, reply))
+    return first.grade(first.run((prompt,), text, GRADING_BUDGET), sig)[0]
+
+
+def test_the_second_opinion_runs_its_own_encoder_only_when_it_could_change_the_verdict() -> None:
+    """The two heads sit on differently tuned encoders; a first opinion that stands (sure, or out of the second's
+    reach) is final, so most answers cost one encoder pass (#17) and a doubtful one gets a second reading."""
     first, second = learned.load(learned.GRADER_FILE), learned.load(learned.SECOND_GRADER_FILE)
     assert first is not None and second is not None
     assert second.encoder_key != first.encoder_key
-    second._cache.clear()
-    clear_verdicts()  # a remembered verdict would skip both encoders
-    verdict = grade("reflection", "I never get a minute to myself.", "You're stretched thin and craving some space.")
-    assert verdict.verdict == "pass"
-    assert not second._cache  # the first was sure: the second encoder never ran
-    verdict = grade("roll_with_resistance", "I'm not filling in timesheets. I know what I work.",
-                    "Logging your hours protects you if there's ever a dispute.")
-    assert verdict.verdict == "revise"
-    assert len(second._cache) == 1  # the first was unsure: the second opinion read it
+    lines = sum(float(mi.meta["pass_threshold"]) for mi in (first, second))
+    asked = []
+    for kind, prompt, reply, expected in SECOND_OPINION_CASES:
+        second._cache.clear()
+        clear_verdicts()  # a remembered verdict would skip both encoders
+        assert grade(kind, prompt, reply).verdict == expected
+        stands = first_stands(_first_opinion(first, kind, prompt, reply), lines)
+        assert bool(second._cache) == (not stands), reply
+        asked.append(not stands)
+    assert any(asked) and not all(asked)  # the cases show both paths
 
 
 def test_heads_cover_the_contract(model: learned.MIModel) -> None:
