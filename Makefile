@@ -40,9 +40,9 @@ train: $(STAMP)
 	$(VENV)/bin/python tools/train_mi.py --epochs 2 --lora-from 2 --seed 13 --threads 1 \
 		--hold-writers w47,w48,w49,w50 --out /tmp/oars-mi.npz
 	$(VENV)/bin/python tools/train_grader_head.py --model /tmp/oars-mi.npz --out exercises/data/grader_model.npz \
-		--threshold 0.6 --oof-seeds 1 --save-oof /tmp/oars-oof-first.npy
+		--threshold 0.6 --groups 8 --oof-seeds 1 --save-oof /tmp/oars-oof-first.npy
 	$(VENV)/bin/python tools/train_grader_head.py --model exercises/data/grader_second.npz \
-		--threshold 0.6 --oof-seeds 1 --save-oof /tmp/oars-oof-second.npy
+		--threshold 0.6 --groups 8 --oof-seeds 1 --save-oof /tmp/oars-oof-second.npy
 	$(VENV)/bin/python tools/grader_panel_lowo.py /tmp/oars-oof-first.npy /tmp/oars-oof-second.npy
 	@echo "the coder's own file: tools/train_coder_heads.py --model RUN.npz --out exercises/data/mi_model.npz (README)"
 

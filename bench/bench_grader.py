@@ -83,8 +83,11 @@ def main() -> None:
         print("learned model unavailable: the cue tables grade (see README)")
         return
     lowo = model.meta.get("grader_lowo")
+    writers = model.meta.get("grader_writers")
+    groups = model.meta.get("grader_lowo_groups", writers)
+    held = "leave-one-writer-out" if groups == writers else f"writers held out in {groups} groups"
     if lowo:
-        print(f"leave-one-writer-out ({model.meta.get('grader_writers')} writers, "
+        print(f"{held} ({writers} writers, "
               f"{model.meta.get('grader_examples')} replies, threshold {model.meta.get('pass_threshold')}): "
               f"{json.dumps(lowo)}")
         print(f"  per writer: {json.dumps(model.meta.get('grader_lowo_per_writer'))}")
@@ -94,7 +97,7 @@ def main() -> None:
               f"{second.meta.get('grader_writers')} writers): {json.dumps(second.meta.get('grader_lowo'))}")
     panel = model.meta.get("grader_panel_lowo")
     if panel:
-        print(f"leave-one-writer-out, the two opinions as grade() combines them: {json.dumps(panel)}")
+        print(f"{held}, the two opinions as grade() combines them: {json.dumps(panel)}")
     rows = load_graded()
     # A writer is fresh only when no head of the panel was trained on it.
     trained = set(model.meta.get("grader_lowo_per_writer") or {})
