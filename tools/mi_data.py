@@ -171,8 +171,9 @@ def word_salad(rows: list[GradedReply], every: int = 16, lexicon: Sequence[str] 
     whole-word vocabulary: any English word), some after an opener a reflection or question would use.
     Without a lexicon they come from the writers' replies at their natural frequency; that salad looked like
     terse texting ("u losing of can that and wear") and taught the heads to revise good informal replies
-    ("who came in with you": 0.6 points more good replies revised, 8 writer groups held out). Each row's writer is `salad-<source>`: a leave-one-writer-out fold leaves out the salad built for
-    the held-out writer's prompts too."""
+    ("who came in with you": 0.6 points more good replies revised, 8 writer groups held out). Each row's
+    writer is `salad-<source>`: a fold that holds a writer out leaves out the salad built on that writer's
+    prompts too."""
     pool = list(lexicon) or [w for r in rows for w in r.reply.split() if w.isalpha()]
     out: list[GradedReply] = []
     for i, r in enumerate(rows[::every]):
