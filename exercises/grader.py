@@ -132,6 +132,8 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
         elif not strong:
             tips = tips[:1] or [NEXT_STEP[kind]]
         return ("pass", (*lines, *tips)) if strong else ("pass2", (*lines, *tips))
+    if problem == "gibberish":  # nothing to praise or redirect: not "It's a clear reflection" before it
+        return "revise", (problem_feedback(problem, kind, text),)
     if assessment.issues:
         return "revise", assessment.lines()
     good = [line for line in assessment.good if "step beyond" not in line][:1]

@@ -6,6 +6,7 @@ import pytest
 
 from exercises.coder import learned
 from exercises.grader import grade
+from exercises.grading.problems import problem_feedback
 
 pytestmark = pytest.mark.skipif(learned.load(learned.GRADER_FILE) is None, reason="learned model unavailable")
 
@@ -105,5 +106,9 @@ def test_a_revise_the_problem_head_cannot_pin_down_hears_it_is_close_not_an_accu
     ],
 )
 def test_real_words_that_say_nothing_are_not_praised(kind: str, prompt: str, reply: str) -> None:
-    """A string of real words with no sentence in it once passed as 'a clear reflection'."""
-    assert grade(kind, prompt, reply).verdict == "revise"
+    """A string of real words with no sentence in it once passed as 'a clear reflection'; revised, it hears
+    only that there was nothing to grade, not praise first."""
+    verdict = grade(kind, prompt, reply)
+    assert verdict.verdict == "revise"
+    if verdict.score == 0:
+        assert verdict.feedback[0] == problem_feedback("gibberish", kind, reply), verdict.feedback
