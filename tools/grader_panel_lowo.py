@@ -29,11 +29,11 @@ from tools.train_grader_head import report  # noqa: E402
 DATA = ROOT / "exercises" / "data"
 
 
-def combined(first: np.ndarray, second: np.ndarray, pass_lines: float) -> np.ndarray:
+def combined(first: np.ndarray, second: np.ndarray, pass_lines: float) -> tuple[np.ndarray, np.ndarray]:
     """grade()'s cascade: a first opinion that stands (exercises/grader.py first_stands) is final, any other is
-    averaged with the second."""
+    averaged with the second. Returns the panel's P(pass) and where the first stood."""
     stands = np.array([first_stands(float(p), pass_lines) for p in first])
-    return np.where(stands, first, (first + second) / 2)
+    return np.where(stands, first, (first + second) / 2), stands
 
 
 def main() -> None:
@@ -49,8 +49,9 @@ def main() -> None:
     first, second = np.load(args.oof_first), np.load(args.oof_second)
     assert len(first) == len(second) == len(rows), "the out-of-fold arrays must cover every labelled reply"
     lines = float(sum(m["pass_threshold"] for m in metas))
-    out = report("leave-one-writer-out, both opinions", rows, combined(first, second, lines), threshold)
-    out["second_opinion_asked"] = round(float(np.mean([not first_stands(float(p), lines) for p in first])), 3)
+    panel, stands = combined(first, second, lines)
+    out = report("held-out writers, both opinions", rows, panel, threshold)
+    out["second_opinion_asked"] = round(float(np.mean(~stands)), 3)
     metas[0]["grader_panel_lowo"] = out
     arrays[0]["meta"] = np.frombuffer(json.dumps(metas[0]).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(files[0], **arrays[0])
