@@ -21,13 +21,13 @@ chat: bytecode
 	$(VENV)/bin/oars chat
 
 test: bytecode
-	$(VENV)/bin/ruff check bot adapters exercises tests bench
-	$(VENV)/bin/mypy bot adapters exercises bench
+	$(VENV)/bin/ruff check bot adapters exercises tests bench tools
+	$(VENV)/bin/mypy bot adapters exercises bench tools
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot adapters exercises tests bench
-	$(VENV)/bin/mypy bot adapters exercises bench
+	$(VENV)/bin/ruff check bot adapters exercises tests bench tools
+	$(VENV)/bin/mypy bot adapters exercises bench tools
 
 bench: bytecode
 	$(VENV)/bin/python -m bench

@@ -7,7 +7,9 @@ exported low-rank deltas, LayerNorm parameters and heads reproduce the trained m
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -42,7 +44,7 @@ class LoRALinear(nn.Module):
 
 
 class Layer(nn.Module):
-    def __init__(self, get, i: int, rank: int, alpha: float, heads: int) -> None:
+    def __init__(self, get: Callable[[str], np.ndarray], i: int, rank: int, alpha: float, heads: int) -> None:
         super().__init__()
         p = f"encoder.layer.{i}."
         att = p + "attention."
@@ -138,6 +140,7 @@ class MiniLM(nn.Module):
             arrays[f"{name}.w"] = getattr(self, name).weight.detach().numpy()
             arrays[f"{name}.b"] = getattr(self, name).bias.detach().numpy()
         for name, head in self.heads.items():
-            arrays[f"head.{name}.w"] = head.weight.detach().numpy()
-            arrays[f"head.{name}.b"] = head.bias.detach().numpy()
+            linear = cast(nn.Linear, head)
+            arrays[f"head.{name}.w"] = linear.weight.detach().numpy()
+            arrays[f"head.{name}.b"] = linear.bias.detach().numpy()
         return arrays

@@ -26,7 +26,14 @@ if str(ROOT) not in sys.path:
 
 from exercises.coder.features import DIM, FEATURE_VERSION, featurize  # noqa: E402
 from exercises.vocabulary import CODES  # noqa: E402
-from tools.coder_data import DEFAULT_ANNOMI, Example, load_annomi, load_examples, split_examples  # noqa: E402
+from tools.coder_data import (  # noqa: E402
+    DEFAULT_ANNOMI,
+    MAIN_OF,
+    Example,
+    load_annomi,
+    load_examples,
+    split_examples,
+)
 
 OUT = ROOT / "exercises" / "data" / "coder_model.json"
 
@@ -73,13 +80,33 @@ def export(clf: LogisticRegression, out: Path, meta: dict[str, object]) -> None:
     out.write_text(json.dumps(payload), encoding="utf-8")
 
 
+MAIN_LABELS = ("question", "reflection", "therapist_input", "other")
+
+
+def coder_metrics(examples: list[Example]) -> dict[str, float]:
+    """The three AnnoMI-style metrics of the linear coder (main behaviour, open/closed, simple/complex) and its
+    13-code accuracy, through its runtime path (exercises.coder.code_linear: the scorer, rules and main_code)."""
+    from bench.bench_coder import macro_f1
+    from exercises.coder import code_linear
+
+    gold = [e.code for e in examples]
+    pred = [code_linear(e.text).code for e in examples]
+    main = macro_f1([MAIN_OF[g] for g in gold], [MAIN_OF[p] for p in pred], MAIN_LABELS)
+    q = [(g, p) for g, p in zip(gold, pred, strict=True) if MAIN_OF[g] == "question"]
+    r = [(g, p) for g, p in zip(gold, pred, strict=True) if MAIN_OF[g] == "reflection"]
+    oc = macro_f1([g for g, _ in q], [p for _, p in q], ("open_question", "closed_question"))
+    sc = macro_f1([g for g, _ in r], [p for _, p in r], ("simple_reflection", "complex_reflection"))
+    exact = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(len(gold), 1)
+    return {"main_f1": main, "open_closed_f1": oc, "simple_complex_f1": sc, "exact_13": exact,
+            "n": float(len(gold))}
+
+
 def cross_validate(examples: list[Example], c: float, folds: int = 5) -> None:
     """Group k-fold on our own examples (whole scenarios held out), scored through the real runtime path."""
     import tempfile
     import zlib
 
     import exercises.coder as coder
-    from bench.bench_coder import coder_metrics
     from exercises.coder.scorer import Model
 
     keys = ("main_f1", "open_closed_f1", "simple_complex_f1", "exact_13")

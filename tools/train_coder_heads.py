@@ -47,7 +47,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     arrays = dict(np.load(args.model, allow_pickle=False))
-    model = learned.MIModel(semantic.encoder(), dict(arrays))
+    base = semantic.encoder()
+    assert base is not None, "the encoder package is needed (all-MiniLM-L6-v2; OARS_SEMANTIC must not be 0)"
+    model = learned.MIModel(base, dict(arrays))
     train_u, dev_u = load_annomi()
     train_u = train_u + load_coder_examples()
 
@@ -63,8 +65,8 @@ def main() -> None:
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     report = {}
     for head, labels in model.labels.items():
-        tr = [(i, target(u, head)) for i, u in enumerate(train_u) if target(u, head) is not None]
-        dv = [(i, target(u, head)) for i, u in enumerate(dev_u) if target(u, head) is not None]
+        tr = [(i, y) for i, u in enumerate(train_u) if (y := target(u, head)) is not None]
+        dv = [(i, y) for i, u in enumerate(dev_u) if (y := target(u, head)) is not None]
         old_w, old_b = model.heads[head]
         clf = LogisticRegression(C=0.5, max_iter=3000, class_weight="balanced")
         clf.fit(x_train[[i for i, _ in tr]], [labels.index(y) for _, y in tr])
@@ -77,8 +79,8 @@ def main() -> None:
             old_f1 = f1_score(gold, old_pred, average="macro", labels=sorted(set(gold)))
             new_f1 = f1_score(gold, new_pred, average="macro", labels=sorted(set(gold)))
         keep_new = new_f1 is None or new_f1 > (old_f1 or 0)
-        w = np.zeros((len(labels), x_train.shape[1]), dtype=np.float32)
-        b = np.zeros(len(labels), dtype=np.float32)
+        w: np.ndarray = np.zeros((len(labels), x_train.shape[1]), dtype=np.float32)
+        b: np.ndarray = np.zeros(len(labels), dtype=np.float32)
         if keep_new:
             for k, cls in enumerate(clf.classes_):
                 w[int(cls)] = clf.coef_[k] if len(clf.classes_) > 2 else (clf.coef_[0] if k else -clf.coef_[0])

@@ -137,7 +137,9 @@ def main() -> None:
     arrays = dict(np.load(args.model, allow_pickle=False))
     from exercises import semantic
 
-    model = learned.MIModel(semantic.encoder(), dict(arrays))
+    base = semantic.encoder()
+    assert base is not None, "the encoder package is needed (all-MiniLM-L6-v2; OARS_SEMANTIC must not be 0)"
+    model = learned.MIModel(base, dict(arrays))
     held_out = set(filter(None, args.hold_out.split(",")))
     real = [r for r in load_graded() if r.writer not in held_out]
     vocab = list(model.encoder.tokenizer.ids)

