@@ -30,7 +30,13 @@ from exercises.grading.reflective import (
     grade_reflection,
     grade_roll_with_resistance,
 )
-from exercises.grading.relevance import CHECK_CONTENT_TIP, UNRELATED_FEEDBACK, clearly_unrelated, lexical_link
+from exercises.grading.relevance import (
+    CHECK_CONTENT_TIP,
+    UNRELATED_FEEDBACK,
+    clearly_unrelated,
+    lexical_link,
+    meaning_link,
+)
 from exercises.grading.text import MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, bad_input, fix_typos
 from exercises.model import Verdict
 from exercises.semantic.pairs import GRADING_BUDGET
@@ -89,11 +95,20 @@ def _rule_assessment(kind: str, prompt: str, text: str, answers: tuple[str, ...]
     return assessment
 
 
+# The meaning link (relevance.meaning_link) when the base encoder is missing: the learned grader needs the
+# encoder anyway, so this only keeps the vector's shape; it is about a typical good reply's link.
+_NO_LINK = 0.4
+_WEAK_LINK = 0.15  # below this the reply's meaning is far from the client's words (a flag beside the number)
+
+
 def grading_signals(kind: str, prompt: str, text: str, assessment: Assessment) -> np.ndarray:
-    """What the grading head reads beside the encoder: kind, surface signals and the cue tables' opinion."""
+    """What the grading head reads beside the encoder: kind, surface signals, the cue tables' opinion and how
+    close the reply's meaning is to the client's words (the base encoder, one more pass per new reply)."""
     rules, score = assessment.verdict()
+    found = meaning_link(text, surface.client_words(prompt))
+    link = _NO_LINK if found is None else found
     return np.concatenate([surface.signals(kind, prompt, text),
-                           np.asarray([rules == "pass", score / 3], dtype=np.float32)])
+                           np.asarray([rules == "pass", score / 3, link, link < _WEAK_LINK], dtype=np.float32)])
 
 
 def rule_view(kind: str, prompt: str, reply: str) -> Assessment:
@@ -118,6 +133,11 @@ def _parroting(sig: np.ndarray) -> bool:
     return bool(sig[k] >= 0.85 and sig[k + 2] >= 0.6)
 
 
+# Problems that say the reply's content is not the client's: praise of its content ("It's specific to them")
+# would contradict the very next line, so the reply hears only the problem, quoted.
+_CONTENT_MISSED = frozenset({"off_content", "generic"})
+
+
 def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem: str | None,
                    assessment: Assessment, parrot: bool) -> tuple[str, tuple[str, ...]]:
     """Verdict-consistent feedback: what works first, then the one change that matters (`problem` None: the
@@ -137,6 +157,8 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
     if assessment.issues:
         return "revise", assessment.lines()
     good = [line for line in assessment.good if "step beyond" not in line][:1]
+    if problem in _CONTENT_MISSED:
+        good = []
     if problem is None:
         return "revise", (*good, near_miss(kind))
     return "revise", (*good, problem_feedback(problem, kind, text))

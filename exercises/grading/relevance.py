@@ -46,6 +46,15 @@ def similarities(reply: str, prompt: str, answers: Sequence[str] = ()) -> tuple[
     return to_prompt, to_answers
 
 
+def meaning_link(reply: str, client: str) -> float | None:
+    """How close the reply's meaning is to the client's words (cosine, the better of as said and I/you
+    swapped), or None without the model. The grading head reads it as a number: on its own it separates
+    off-content replies from good ones only weakly (they overlap, see above), but beside the pair encoder's
+    vector it moved held-out writers' agreement up (bench/RESULTS.md, grader round five)."""
+    sims = similarities(reply, client)
+    return None if sims is None else sims[0]
+
+
 def lexical_link(reply: str, prompt: str, answers: Sequence[str] = ()) -> bool:
     shared, _ = overlap(reply, prompt, *answers)
     return bool(shared)

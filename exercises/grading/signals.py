@@ -33,7 +33,9 @@ _TWO_QUESTIONS = re.compile(r"\?\s*\S.*\?")
 KINDS = FREE_TEXT_KINDS
 SIGNALS = 12
 DIM = len(KINDS) + SIGNALS
-RULE_SIGNALS = 2  # the cue tables' own verdict and score, appended by the grader (see exercises/grader.py)
+# Appended by the grader (exercises/grader.py grading_signals): the cue tables' own verdict and score, and the
+# reply's meaning link to the client's words with its 'weak' flag.
+RULE_SIGNALS = 4
 
 
 def client_words(prompt: str) -> str:

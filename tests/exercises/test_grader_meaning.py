@@ -112,3 +112,15 @@ def test_real_words_that_say_nothing_are_not_praised(kind: str, prompt: str, rep
     assert verdict.verdict == "revise"
     if verdict.score == 0:
         assert verdict.feedback[0] == problem_feedback("gibberish", kind, reply), verdict.feedback
+
+
+def test_a_fluent_reply_about_something_else_is_revised_without_praise_for_its_content() -> None:
+    """A reflection pasted under an affirmation drill about cold-calling (rota, kids: nothing the client said)
+    passed 2/3 as "specific to them". It is revised, and the only line is the quoted problem."""
+    prompt = ('Affirm a strength relevant to cold-calling. Client: "Cold-calling terrifies me. I did fine at the '
+              'networking event last month, though. I talked to about ten people."')
+    verdict = grade("affirmation", prompt,
+                    "You feel worried that the rota keeps changing and it leaves you no time for your kids.")
+    assert verdict.verdict == "revise"
+    assert "didn't say" in verdict.feedback[0] and "'You feel worried" in verdict.feedback[0]
+    assert not any("specific to them" in line for line in verdict.feedback)
