@@ -35,15 +35,18 @@ bench: bytecode
 faults: bytecode  # bursts, kill -9, Redis stopped/frozen, hostile requests, forget me; prints the table
 	$(VENV)/bin/python -m bench.faults
 # Retrain the MI model (torch, training only; never needed by `make chat` or `make test`).
+# The shipped first encoder never saw w47-w50 (its fresh test) nor the writers added after it (w51-w94);
+# an encoder tuned with them too was measured and not shipped (bench/RESULTS.md, fifth round).
+ENCODER_HELD := $(shell seq -s, -f 'w%g' 47 94)
 train: $(STAMP)
 	$(VENV)/bin/python -m pip install -q -e '.[dev,train]'
 	$(VENV)/bin/python tools/train_mi.py --epochs 2 --lora-from 2 --seed 13 --threads 1 \
-		--hold-writers w47,w48,w49,w50 --out /tmp/oars-mi.npz
+		--hold-writers $(ENCODER_HELD) --out /tmp/oars-mi.npz
 	$(VENV)/bin/python tools/train_grader_head.py --model /tmp/oars-mi.npz --out exercises/data/grader_model.npz \
 		--threshold 0.6 --groups 8 --oof-seeds 1 --save-oof /tmp/oars-oof-first.npy
 	$(VENV)/bin/python tools/train_grader_head.py --model exercises/data/grader_second.npz \
 		--threshold 0.6 --groups 8 --oof-seeds 1 --save-oof /tmp/oars-oof-second.npy
-	$(VENV)/bin/python tools/grader_panel_lowo.py /tmp/oars-oof-first.npy /tmp/oars-oof-second.npy
+	$(VENV)/bin/python tools/grader_panel_lowo.py /tmp/oars-oof-first.npy /tmp/oars-oof-second.npy --bad-pass-cost 1.5
 	@echo "the coder's own file: tools/train_coder_heads.py --model RUN.npz --out exercises/data/mi_model.npz (README)"
 
 clean:
