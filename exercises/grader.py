@@ -136,6 +136,8 @@ def _parroting(sig: np.ndarray) -> bool:
 # Problems that say the reply's content is not the client's: praise of its content ("It's specific to them")
 # would contradict the very next line, so the reply hears only the problem, quoted.
 _CONTENT_MISSED = frozenset({"off_content", "generic"})
+# The share of the non-"none" problem mass the named problem needs before a revise names it.
+SURE_SHARE = 0.5
 
 
 def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem: str | None,
@@ -279,7 +281,10 @@ def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...], panel: 
     parrot = _parroting(sig) and kind in _REFLECTIVE | {"roll_with_resistance"}
     if _same_text(text, (*answers, model)):
         p_pass = max(p_pass, STRONG_AT)  # the model answer we show must never be marked down
-    sure = problems[named] >= problems.get("none", 0.0)
+    # Given a revise, "none" is the least likely reason: the named problem must carry half of the rest.
+    # (On w95-w102 graded by heads that had not seen them: 80% of the problems named this way were the writer's,
+    # against 75% when it had to outweigh "none".)
+    sure = problems[named] >= SURE_SHARE * sum(v for p, v in problems.items() if p != "none")
     outcome, lines = _learned_lines(kind, text, p_pass, pass_at, named if sure else None, assessment, parrot)
     main, _ = heads.best("code", panel[0].labels["code"])
     codes = (main, *(c for c in _codes_seen(coding) if c != main))
