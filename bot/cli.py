@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="HTTP server: Slack /slack/events, Teams /api/messages, /healthz")
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--processes", type=int, default=None,
+                       help="web processes sharing the port, one per core (default: $OARS_WEB_PROCESSES or 1)")
 
     sub.add_parser("socket", help="Slack over Socket Mode, for local development")
     sub.add_parser("clock", help="scheduler and outbox consumer only (safe to run several)")
@@ -100,9 +102,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_catalogue(list(args.args), sys.stdout, sys.stderr)
     if args.command == "serve":
+        processes = args.processes if args.processes is not None else settings.oars_web_processes
+        port = args.port or settings.port
+        if processes < 1:
+            print("oars serve: --processes must be 1 or more", file=sys.stderr)
+            return 2
+        if processes > 1:
+            from bot.web_processes import run_web_processes
+
+            return asyncio.run(run_web_processes(settings, host=args.host, port=port, processes=processes))
         from bot.server import run_server
 
-        return asyncio.run(run_server(settings, host=args.host, port=args.port or settings.port))
+        return asyncio.run(run_server(settings, host=args.host, port=port))
     if args.command == "socket":
         from bot.server import run_socket_mode
 

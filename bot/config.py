@@ -43,6 +43,7 @@ class Settings(BaseSettings):
 
     # HTTP
     port: int = 3000
+    oars_web_processes: int = Field(default=1, ge=1, le=64, description="`oars serve` processes sharing the port")
     log_level: str = "INFO"
 
     # Slack

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 import signal
 import sys
 import time
@@ -24,6 +25,7 @@ from aiohttp.typedefs import Handler
 from bot.admission import arrived
 from bot.app import OarsApp
 from bot.config import Settings
+from bot.web_processes import REUSE_PORT_ENV
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 3.0  # seconds in-flight requests get after SIGTERM (supervisors usually allow ~10)
@@ -121,7 +123,8 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     scheduler = parts[-1]
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    # Children of `oars serve --processes N` share the port; the kernel spreads connections over them.
+    await web.TCPSite(runner, host, port, reuse_port=os.environ.get(REUSE_PORT_ENV) == "1" or None).start()
     await scheduler.start()  # type: ignore[attr-defined]
     log.info("oars serving on %s:%d", host, port)
     warming = asyncio.create_task(oars.grader.warm())  # models load in a worker; /healthz is already up
