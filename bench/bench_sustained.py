@@ -15,7 +15,7 @@ within 30 s). Targets (#17): >= 150 answers/s with reply p95 < 1 s; at twice tha
 excess load queued or politely shed, never a false error.
 
 Environment: BENCH_SUSTAINED_RATES (answers per second, comma separated; default 150,300),
-BENCH_SUSTAINED_SECONDS (per rate, default 20).
+BENCH_SUSTAINED_SECONDS (per rate, default 20); OARS_WEB_PROCESSES reaches `oars serve` (web processes, default 1).
 """
 
 from __future__ import annotations
@@ -139,10 +139,11 @@ async def run_all() -> None:
             await load(session, fake, oars, warm, ["drill reflection"] * len(warm), "wd", 10, False)
             await load(session, fake, oars, warm, [answer_text(i, rng) for i in warm], "wa", 10, False)
             print(f"sustained: open loop, {SECONDS:.0f} s per rate, 1 in 5 answers reaching the encoder; "
-                  f"oars serve with its defaults", flush=True)
+                  f"oars serve with its defaults, {os.environ.get('OARS_WEB_PROCESSES', '1')} web process(es) "
+                  f"(OARS_WEB_PROCESSES)", flush=True)
             for number, rate in enumerate(RATES):
                 await open_loop(session, fake, oars, rate, 100_000 * (number + 1), rng)
-            print(f"oars serve RSS {oars.rss_mib():.0f} MiB", flush=True)
+            print(f"oars serve RSS {oars.web_rss_mib():.0f} MiB (its web processes summed)", flush=True)
             for text, times in fake.error_texts.items():
                 print(f"  error reply x{times}: {text}")
     finally:

@@ -8,6 +8,7 @@ resolved by the first chat.postMessage to it, so a load client knows when its me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -119,6 +120,16 @@ class Server:
     def rss_mib(self) -> float:
         self._ps = self._ps or psutil.Process(self.proc.pid)
         return float(self._ps.memory_info().rss) / 2**20
+
+    def web_rss_mib(self) -> float:
+        """RSS summed over the server and its `oars serve` children (`--processes N`); redis-server left out."""
+        self._ps = self._ps or psutil.Process(self.proc.pid)
+        total = self._ps.memory_info().rss
+        for child in self._ps.children():
+            with contextlib.suppress(psutil.Error):
+                if "serve" in child.cmdline():
+                    total += child.memory_info().rss
+        return float(total) / 2**20
 
     def shared_mib(self) -> float:
         """The file-backed part of the RSS (shared libraries and any memory-mapped file)."""

@@ -123,8 +123,16 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     scheduler = parts[-1]
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
-    # Children of `oars serve --processes N` share the port; the kernel spreads connections over them.
-    await web.TCPSite(runner, host, port, reuse_port=os.environ.get(REUSE_PORT_ENV) == "1" or None).start()
+    try:
+        # Children of `oars serve --processes N` share the port; the kernel spreads connections over them.
+        await web.TCPSite(runner, host, port, reuse_port=os.environ.get(REUSE_PORT_ENV) == "1" or None).start()
+    except OSError as error:  # the port is taken or not ours: say so, and stop what started (embedded Redis)
+        log.error("oars serve: cannot listen on %s:%d (%s)", host, port, error.strerror or error)
+        await _bounded(runner.cleanup(), "http server")
+        for part in parts[:-1]:
+            await _bounded(part.close(), "adapter")  # type: ignore[attr-defined]
+        await oars.stop()
+        return 2
     await scheduler.start()  # type: ignore[attr-defined]
     log.info("oars serving on %s:%d", host, port)
     warming = asyncio.create_task(oars.grader.warm())  # models load in a worker; /healthz is already up

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 REUSE_PORT_ENV = "OARS_REUSE_PORT"  # set for the children only: bind with SO_REUSEPORT
 CHILD_STOP_WITHIN = 10.0  # seconds a child gets after SIGTERM before it is killed
 RESTART_PAUSE_MAX = 30.0
+FIRST_START_WITHIN = 20.0  # a child that fails this soon after its first start is a set-up error
 
 
 def child_command(host: str, port: int) -> list[str]:
@@ -46,6 +47,7 @@ class WebProcesses:
         self.children: list[asyncio.subprocess.Process | None] = [None] * processes
         self._redis: RedisConnection | None = None
         self._stopping = asyncio.Event()
+        self.exit_code = 0
 
     async def _redis_url(self) -> str:
         if self.settings.redis_url:
@@ -59,14 +61,24 @@ class WebProcesses:
         return await asyncio.create_subprocess_exec(*child_command(self.host, self.port), env=env)
 
     async def _watch(self, slot: int, env: dict[str, str]) -> None:
-        """Keep one child running until the supervisor stops."""
+        """Keep one child running until the supervisor stops.
+
+        A child whose very first start fails quickly (the port is taken, a setting the child rejects) stops
+        the whole server with its exit code, as a single `oars serve` would: restarting it could not help."""
         pause = 1.0
+        first = True
         while not self._stopping.is_set():
             started = time.monotonic()
             child = self.children[slot] = await self._spawn(env)
             code = await child.wait()
             if self._stopping.is_set():
                 return
+            if first and code > 0 and time.monotonic() - started < FIRST_START_WITHIN:  # not killed: failed
+                log.error("web process %d exited with %s while starting; stopping", slot + 1, code)
+                self.exit_code = code
+                self._stopping.set()
+                return
+            first = False
             pause = 1.0 if time.monotonic() - started > 60 else min(RESTART_PAUSE_MAX, pause * 2)
             log.warning("web process %d (pid %d) exited with %s; starting it again in %.0f s",
                         slot + 1, child.pid, code, pause)
@@ -92,7 +104,7 @@ class WebProcesses:
             await asyncio.gather(*watchers, return_exceptions=True)
             if self._redis is not None:
                 await self._redis.stop()
-        return 0
+        return self.exit_code
 
     async def _stop_children(self) -> None:
         running = [child for child in self.children if child is not None and child.returncode is None]

@@ -135,3 +135,23 @@ def test_serve_imports_only_the_configured_platforms(tmp_path: Path) -> None:
     finally:
         redis.kill()
     assert out.stdout.strip() == "['/healthz', '/slack/events'] False True"
+
+
+async def test_a_taken_port_is_one_clear_line_exit_2_and_no_embedded_redis_left(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
+        env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0", "LOG_LEVEL": "WARNING"})
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(server.communicate(), 60)
+    assert server.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert not _embedded_servers(tmp_path)

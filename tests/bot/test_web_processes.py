@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -103,3 +104,24 @@ def test_processes_below_one_is_one_clear_line_and_exit_2(tmp_path: Path) -> Non
                          text=True, env=env, timeout=60)
     assert out.returncode == 2
     assert out.stderr.strip() == "oars serve: --processes must be 1 or more"
+
+
+async def test_a_taken_port_stops_the_supervisor_with_the_childs_error(tmp_path: Path) -> None:
+    """Restarting a child that cannot bind would spin for ever; one `oars serve` would have exited."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
+        env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "serve", "--processes", "2", "--host", "127.0.0.1", "--port",
+            str(port), env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            assert await asyncio.wait_for(server.wait(), 60) != 0
+            assert not _embedded_servers(tmp_path)
+        finally:
+            if server.returncode is None:
+                server.kill()
+                await server.wait()
