@@ -25,7 +25,7 @@ from aiohttp.typedefs import Handler
 from bot.admission import arrived
 from bot.app import OarsApp
 from bot.config import Settings
-from bot.web_processes import REUSE_PORT_ENV
+from bot.web_processes import SUPERVISOR_ENV
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 3.0  # seconds in-flight requests get after SIGTERM (supervisors usually allow ~10)
@@ -109,13 +109,34 @@ async def build_web_app(settings: Settings) -> tuple[web.Application, OarsApp, l
     return web_app, oars, [*parts, Scheduler(oars)]
 
 
-async def _wait_for_signal() -> None:
+def _supervisor() -> int | None:
+    """The pid of the `oars serve --processes N` supervisor that started this process, if one did."""
+    value = os.environ.get(SUPERVISOR_ENV, "")
+    return int(value) if value.isdigit() else None
+
+
+async def _wait_for_signal(supervisor: int | None = None) -> None:
+    """Until SIGINT or SIGTERM, or (for a supervised web process) until the supervisor is gone."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+
+    async def orphaned() -> None:  # polled: no signal tells a process its parent died (short of prctl)
+        while True:
+            if os.getppid() != supervisor:
+                break
+            await asyncio.sleep(1.0)
+        log.warning("the supervising process %s is gone; stopping", supervisor)
+        stop.set()
+
+    watch = asyncio.create_task(orphaned()) if supervisor else None
+    try:
+        await stop.wait()
+    finally:
+        if watch is not None:
+            watch.cancel()
 
 
 async def run_server(settings: Settings, host: str, port: int) -> int:
@@ -125,7 +146,7 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     await runner.setup()
     try:
         # Children of `oars serve --processes N` share the port; the kernel spreads connections over them.
-        await web.TCPSite(runner, host, port, reuse_port=os.environ.get(REUSE_PORT_ENV) == "1" or None).start()
+        await web.TCPSite(runner, host, port, reuse_port=_supervisor() is not None or None).start()
     except OSError as error:  # the port is taken or not ours: say so, and stop what started (embedded Redis)
         log.error("oars serve: cannot listen on %s:%d (%s)", host, port, error.strerror or error)
         await _bounded(runner.cleanup(), "http server")
@@ -137,7 +158,7 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     log.info("oars serving on %s:%d", host, port)
     warming = asyncio.create_task(oars.grader.warm())  # models load in a worker; /healthz is already up
     try:
-        await _wait_for_signal()
+        await _wait_for_signal(_supervisor())
     finally:
         warming.cancel()
         try:

@@ -9,6 +9,7 @@ behave as one (the same guarantees `bench/bench_scale.py` checks across machines
 Without REDIS_URL the supervisor starts the embedded Redis itself and hands its socket to the children, so
 they never race to start it. A child that dies is started again (after a pause that grows while it keeps
 dying); SIGTERM or SIGINT stops every child (each gets the usual grace to finish its requests), then Redis.
+A child whose supervisor is gone (killed with SIGKILL) stops by itself within a second or two.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.config import Settings
 from bot.redis_conn import RedisConnection
 
 log = logging.getLogger(__name__)
-REUSE_PORT_ENV = "OARS_REUSE_PORT"  # set for the children only: bind with SO_REUSEPORT
+SUPERVISOR_ENV = "OARS_SUPERVISOR_PID"  # set for the children only: share the port, stop if orphaned
 CHILD_STOP_WITHIN = 10.0  # seconds a child gets after SIGTERM before it is killed
 RESTART_PAUSE_MAX = 30.0
 FIRST_START_WITHIN = 20.0  # a child that fails this soon after its first start is a set-up error
@@ -87,7 +88,7 @@ class WebProcesses:
 
     async def run(self) -> int:
         url = await self._redis_url()
-        env = {**os.environ, "REDIS_URL": url, REUSE_PORT_ENV: "1"}
+        env = {**os.environ, "REDIS_URL": url, SUPERVISOR_ENV: str(os.getpid())}
         watchers = [asyncio.create_task(self._watch(slot, env)) for slot in range(self.processes)]
         log.info("oars serving on %s:%d with %d web processes", self.host, self.port, self.processes)
         loop = asyncio.get_running_loop()

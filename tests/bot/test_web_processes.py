@@ -125,3 +125,29 @@ async def test_a_taken_port_stops_the_supervisor_with_the_childs_error(tmp_path:
             if server.returncode is None:
                 server.kill()
                 await server.wait()
+
+
+async def test_web_processes_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to stop the children; they notice the orphaning and stop by themselves."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
+    env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--processes", "2", "--host", "127.0.0.1", "--port", str(port),
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    parent = psutil.Process(server.pid)
+    try:
+        await _until(lambda: len(_web_children(parent)) == 2
+                     and all(_listening_on(child, port) for child in _web_children(parent)))
+        children = _web_children(parent)
+        server.kill()
+        await server.wait()
+        _gone, alive = await asyncio.to_thread(psutil.wait_procs, children, 20)
+        assert not alive, f"orphaned web processes still running: {alive}"
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+        for leftover in _embedded_servers(tmp_path):
+            leftover.kill()
