@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from bot.messages import Inbound
@@ -41,3 +45,18 @@ async def traces(redis: Any, *needles: str) -> list[str]:
         if any(needle in f"{key} {values}" for needle in needles):
             found.append(key)
     return found
+
+
+def serve_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """This environment without any OARS, Redis or platform setting, plus an embedded Redis in `data_dir`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
+    env.update({"OARS_DATA_DIR": str(data_dir), "OARS_SEMANTIC": "0", **extra})
+    return env
+
+
+async def start_serve(port: int, env: dict[str, str], *options: str,
+                      stderr: int = asyncio.subprocess.DEVNULL) -> asyncio.subprocess.Process:
+    """`oars serve` on 127.0.0.1:`port` as a child process."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", *options, "--host", "127.0.0.1", "--port", str(port), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=stderr)

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Settings
 from bot.server import build_web_app
+from tests.bot.helpers import serve_env, start_serve
 from tests.ports import free_port
 from tests.redis_process import RedisProcess
 
@@ -57,12 +58,7 @@ def _embedded_servers(data_dir: Path) -> list[psutil.Process]:
 async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path: Path) -> None:
     """#12: the embedded redis-server must not outlive `oars serve` when it is stopped mid-traffic."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
-    env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    server = await start_serve(port, serve_env(tmp_path))
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -144,12 +140,7 @@ async def test_a_taken_port_is_one_clear_line_exit_2_and_no_embedded_redis_left(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
-        env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0", "LOG_LEVEL": "WARNING"})
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        server = await start_serve(port, serve_env(tmp_path, LOG_LEVEL="WARNING"), stderr=asyncio.subprocess.PIPE)
         _, err = await asyncio.wait_for(server.communicate(), 60)
     assert server.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in err.decode()

@@ -18,6 +18,7 @@ import psutil
 
 from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, signed_headers
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.bot.helpers import serve_env, start_serve
 from tests.bot.test_server import _embedded_servers
 from tests.ports import free_port
 
@@ -46,13 +47,8 @@ async def test_two_web_processes_share_port_and_redis_count_a_retry_once_and_sto
     await fake.start()
     fake.add_user("U1")
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
-    env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0", "SLACK_BOT_TOKEN": TOKEN,
-                "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url})
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", "--processes", "2", "--host", "127.0.0.1", "--port", str(port),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    env = serve_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
+    server = await start_serve(port, env, "--processes", "2")
     parent = psutil.Process(server.pid)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -112,12 +108,7 @@ async def test_a_taken_port_stops_the_supervisor_with_the_childs_error(tmp_path:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
-        env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "serve", "--processes", "2", "--host", "127.0.0.1", "--port",
-            str(port), env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        server = await start_serve(port, serve_env(tmp_path), "--processes", "2")
         try:
             assert await asyncio.wait_for(server.wait(), 60) != 0
             assert not _embedded_servers(tmp_path)
@@ -130,12 +121,7 @@ async def test_a_taken_port_stops_the_supervisor_with_the_childs_error(tmp_path:
 async def test_web_processes_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
     """SIGKILL leaves no chance to stop the children; they notice the orphaning and stop by themselves."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("REDIS_URL", "SLACK_", "MICROSOFT_", "OARS_"))}
-    env.update({"OARS_DATA_DIR": str(tmp_path), "OARS_SEMANTIC": "0"})
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", "--processes", "2", "--host", "127.0.0.1", "--port", str(port),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    server = await start_serve(port, serve_env(tmp_path), "--processes", "2")
     parent = psutil.Process(server.pid)
     try:
         await _until(lambda: len(_web_children(parent)) == 2
