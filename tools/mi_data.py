@@ -185,6 +185,37 @@ def word_salad(rows: list[GradedReply], every: int = 16, lexicon: Sequence[str] 
     return out
 
 
+def mismatched(rows: list[GradedReply], every: int = 8, across: bool = False) -> list[GradedReply]:
+    """Good replies put under another prompt of the same writer and kind, labelled revise/off_content.
+
+    A fluent, warm reply about something the client never said ("you're worn out and not sure the change is
+    worth it" to a buyer who only said the price is higher) passed with P 0.98: the writers' off-content rows
+    are too few to teach that a reply must answer *this* client. The same writer's other prompts share the
+    setting, so the pairs are as subtle as the writers' own. Training only; the rows carry the writer's name
+    behind SALAD_WRITER, so a fold that holds the writer out leaves them out too."""
+    prompts: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        bucket = prompts.setdefault((r.writer, r.kind), [])
+        if r.prompt not in bucket:
+            bucket.append(r.prompt)
+    elsewhere: dict[tuple[str, str], list[str]] = {}
+    if across:  # another writer's prompts of the kind: another setting, so the mismatch is plain
+        for writer, kind in prompts:
+            for other, kind2 in prompts:
+                if kind2 == kind and other != writer and not other.startswith("legacy-"):
+                    elsewhere.setdefault((writer, kind), []).extend(prompts[(other, kind2)][:2])
+    out: list[GradedReply] = []
+    good = [r for r in rows if r.expect == "pass"]
+    for r in good[::every]:
+        others = (elsewhere if across else prompts).get((r.writer, r.kind), [])
+        others = [p for p in others if p != r.prompt]
+        if not others:
+            continue
+        rng = random.Random(zlib.crc32(f"swap\x1f{r.writer}\x1f{r.reply}".encode()))
+        out.append(GradedReply(SALAD_WRITER + r.writer, r.kind, rng.choice(others), r.reply, "revise", "off_content"))
+    return out
+
+
 def lexicon(vocab: Sequence[str]) -> list[str]:
     """Whole English words from a WordPiece vocabulary (no pieces, marks or numbers), for word_salad."""
     return [t for t in vocab if t.isalpha() and t.isascii() and len(t) >= 3]

@@ -34,7 +34,7 @@ from exercises.coder import learned  # noqa: E402
 from exercises.grader import grading_signals, rule_view  # noqa: E402
 from exercises.grading.text import fix_typos  # noqa: E402
 from exercises.semantic.pairs import GRADING_BUDGET  # noqa: E402
-from tools.mi_data import SALAD_WRITER, GradedReply, lexicon, load_graded, word_salad  # noqa: E402
+from tools.mi_data import SALAD_WRITER, GradedReply, lexicon, load_graded, mismatched, word_salad  # noqa: E402
 from tools.mi_torch import PROBLEMS  # noqa: E402
 
 
@@ -130,6 +130,10 @@ def main() -> None:
                     "writer together) instead of one at a time: n fits instead of one per writer")
     ap.add_argument("--no-salad", dest="salad", action="store_false",
                     help="train without the word-salad rows (tools/mi_data.py word_salad)")
+    ap.add_argument("--swap", type=int, default=0, metavar="EVERY",
+                    help="add one good reply in EVERY under another prompt of its writer, as revise/off_content "
+                    "(tools/mi_data.py mismatched; training only); 0 = none")
+    ap.add_argument("--swap-across", action="store_true", help="--swap takes prompts of other writers (settings)")
     ap.add_argument("--threshold", type=float, default=None,
                     help="pass threshold to write instead of the leave-one-writer-out choice")
     args = ap.parse_args()
@@ -144,6 +148,7 @@ def main() -> None:
     real = [r for r in load_graded() if r.writer not in held_out]
     vocab = list(model.encoder.tokenizer.ids)
     salad = word_salad(real, lexicon=lexicon(vocab)) if args.salad else []
+    salad += mismatched(real, args.swap, args.swap_across) if args.swap else []
     rows = real + salad  # the salad is training only: never a held-out fold, never in the figures
     keys = [zlib.crc32("\x1f".join((r.writer, r.kind, r.prompt, r.reply)).encode()) for r in rows]
     known: dict[int, np.ndarray] = {}
