@@ -144,9 +144,10 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     scheduler = parts[-1]
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
+    supervisor = _supervisor()
     try:
         # Children of `oars serve --processes N` share the port; the kernel spreads connections over them.
-        await web.TCPSite(runner, host, port, reuse_port=_supervisor() is not None or None).start()
+        await web.TCPSite(runner, host, port, reuse_port=True if supervisor else None).start()
     except OSError as error:  # the port is taken or not ours: say so, and stop what started (embedded Redis)
         log.error("oars serve: cannot listen on %s:%d (%s)", host, port, error.strerror or error)
         await _bounded(runner.cleanup(), "http server")
@@ -158,7 +159,7 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
     log.info("oars serving on %s:%d", host, port)
     warming = asyncio.create_task(oars.grader.warm())  # models load in a worker; /healthz is already up
     try:
-        await _wait_for_signal(_supervisor())
+        await _wait_for_signal(supervisor)
     finally:
         warming.cancel()
         try:
