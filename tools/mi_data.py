@@ -186,29 +186,28 @@ def word_salad(rows: list[GradedReply], every: int = 16, lexicon: Sequence[str] 
 
 
 def mismatched(rows: list[GradedReply], every: int = 8, across: bool = False) -> list[GradedReply]:
-    """Good replies put under another prompt of the same writer and kind, labelled revise/off_content.
+    """Good replies put under another prompt of the same kind, labelled revise/off_content (training only).
 
     A fluent, warm reply about something the client never said ("you're worn out and not sure the change is
-    worth it" to a buyer who only said the price is higher) passed with P 0.98: the writers' off-content rows
-    are too few to teach that a reply must answer *this* client. The same writer's other prompts share the
-    setting, so the pairs are as subtle as the writers' own. Training only; the rows carry the writer's name
-    behind SALAD_WRITER, so a fold that holds the writer out leaves them out too."""
+    worth it" to a buyer who only said the price is higher) passed with P 0.98. The other prompt is the same
+    writer's (same setting: subtle pairs) or, with `across`, another writer's (another setting). The rows carry
+    the writer's name behind SALAD_WRITER, so a fold that holds the writer out leaves them out too. Measured and
+    not shipped: the heads revised more good replies than they caught off-content ones (bench/RESULTS.md)."""
     prompts: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         bucket = prompts.setdefault((r.writer, r.kind), [])
         if r.prompt not in bucket:
             bucket.append(r.prompt)
-    elsewhere: dict[tuple[str, str], list[str]] = {}
-    if across:  # another writer's prompts of the kind: another setting, so the mismatch is plain
-        for writer, kind in prompts:
-            for other, kind2 in prompts:
-                if kind2 == kind and other != writer and not other.startswith("legacy-"):
-                    elsewhere.setdefault((writer, kind), []).extend(prompts[(other, kind2)][:2])
+    by_kind: dict[str, list[tuple[str, str]]] = {}  # kind -> (writer, prompt), two prompts per writer
+    for (writer, kind), bucket in prompts.items():
+        if not writer.startswith("legacy-"):
+            by_kind.setdefault(kind, []).extend((writer, p) for p in bucket[:2])
     out: list[GradedReply] = []
-    good = [r for r in rows if r.expect == "pass"]
-    for r in good[::every]:
-        others = (elsewhere if across else prompts).get((r.writer, r.kind), [])
-        others = [p for p in others if p != r.prompt]
+    for r in [r for r in rows if r.expect == "pass"][::every]:
+        if across:
+            others = [p for w, p in by_kind.get(r.kind, []) if w != r.writer]
+        else:
+            others = [p for p in prompts[(r.writer, r.kind)] if p != r.prompt]
         if not others:
             continue
         rng = random.Random(zlib.crc32(f"swap\x1f{r.writer}\x1f{r.reply}".encode()))
