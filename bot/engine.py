@@ -35,6 +35,7 @@ from bot.team_data import TeamData
 from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import arranged, grade_choice, option_index
+from exercises.grading.text import not_english
 from exercises.model import Drill, Verdict
 
 log = logging.getLogger(__name__)
@@ -400,6 +401,9 @@ class Engine:
         if not any(ch.isalpha() for ch in text):
             return ("That looks like a number, but this drill wants your words: write what you'd say to the "
                     "person, in a sentence or two. No attempt used; the drill is still open.")
+        if not_english(text):
+            return ("I couldn't read that as English, and the drills are in English for now, so I can't give useful "
+                    "feedback on it. Try your answer in English. No attempt used; the drill is still open.")
         return None
 
     async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,

@@ -244,6 +244,50 @@ def parrot_ratio(reply: str, prompt: str) -> float:
     return len(mine & content_stems(prompt)) / len(mine)
 
 
+_ANY_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# A reply reads as another language when most of its words are not English words and few are English function
+# words. Of 32,954 writer replies (texting, slang and typos included) this flags 9, all labelled revise: texting
+# abbreviations ("u need respite care asap tbh"), one terse piece of advice, and the one reply in Spanish; the
+# foreign sentences of tests/exercises/grading/test_language.py it catches. Replies under four words are never
+# flagged.
+ENGLISH_WORDS_BELOW = 0.7
+FUNCTION_WORDS_BELOW = 0.2
+MIN_WORDS_FOR_LANGUAGE = 4
+
+
+@lru_cache(maxsize=1)
+def _english_vocabulary() -> frozenset[str]:
+    """The whole words of the sentence encoder's English WordPiece vocabulary (empty without the package)."""
+    from exercises.semantic import model_dir  # no model load: only its vocabulary file is read
+
+    folder = model_dir()
+    if folder is None:
+        return frozenset()
+    lines = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents, as the uncased vocabulary stores words ('qué' -> 'que')."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn")
+
+
+def not_english(text: str) -> bool:
+    """The text is written in another language: mostly non-Latin letters, or (four words or more) mostly words
+    the English vocabulary lacks and hardly any English function words."""
+    if letters_ratio_non_ascii(text) > 0.3:
+        return True
+    found = [_fold(w) for w in _ANY_WORD.findall(text)]
+    if len(found) < MIN_WORDS_FOR_LANGUAGE:
+        return False
+    function = sum(w in STOPWORDS for w in found) / len(found)
+    vocabulary = _english_vocabulary()
+    if not vocabulary:  # without the encoder package: six words or more and not one English function word
+        return len(found) >= 6 and function == 0
+    english = sum(w in vocabulary or w.split("'")[0] in vocabulary for w in found) / len(found)
+    return english < ENGLISH_WORDS_BELOW and function < FUNCTION_WORDS_BELOW
+
+
 def bad_input(reply: str, limit: int = MAX_REPLY_CHARS) -> str | None:
     """A friendly reason when there is nothing gradable, else None."""
     text = reply.strip()
@@ -255,8 +299,7 @@ def bad_input(reply: str, limit: int = MAX_REPLY_CHARS) -> str | None:
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         return ("I couldn't find any words in that reply, only symbols or emoji. Write the sentence you "
                 "would actually say, and I'll give you feedback on it.")
-    ws = words(text)
-    if letters_ratio_non_ascii(text) > 0.3 or (len(ws) >= 6 and not set(ws) & STOPWORDS):
+    if not_english(text):
         return ("These drills are in English for now, and I can only give useful feedback on English "
                 "replies. Try writing your answer in English.")
     return None

@@ -91,10 +91,18 @@ async def test_unknown_command_and_unknown_skill_get_friendly_answers(engine: En
     assert "don't know" in skill.text and skill.drill is None
 
 
-async def test_other_language_answer_is_graded_without_crashing(engine: Engine) -> None:
+async def test_other_language_answer_is_told_so_and_costs_nothing(engine: Engine, store: Store) -> None:
     await engine.handle(msg("drill reflection"))
-    [reply] = await engine.handle(msg("Estás cansado de esperar una solución."))
-    assert reply.text
+    for text in ["Estás cansado de esperar una solución.", "Me siento muy cansado y no sé qué hacer con mi trabajo.",
+                 "你好，我最近工作很累。"]:
+        [reply] = await engine.handle(msg(text))
+        assert reply.feedback is None and reply.streak is None
+        assert "English" in reply.text and "No attempt used" in reply.text and "still open" in reply.text
+    assert await store.history(ANA) == []
+    open_drill = await store.open_drill(ANA)
+    assert open_drill is not None and open_drill.attempts == 0
+    [graded] = await engine.handle(msg("You're tired of waiting for a fix."))
+    assert graded.feedback is not None
 
 
 async def test_settings_validate_time_zone_and_reminder(engine: Engine, store: Store) -> None:
