@@ -31,6 +31,7 @@ from bot.messages import Inbound, Reply
 from bot.store import MemberRef, Store
 from bot.text import MAX_ANSWER_CHARS, has_words, quote_user_text
 from exercises.coder import code
+from exercises.grading.text import not_english
 from exercises.roleplay import Case, Session, build_report, cases, closing_line, find_cases, start, step
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,9 @@ class RoleplayFlow:
                     "or two; the client is still waiting.")
         if not has_words(text):
             return "The client can't respond to emoji or symbols alone. Try it in words; the role-play is still open."
+        if not_english(text):
+            return ("I couldn't read that as English, and the role-plays are in English for now. Try it in English; "
+                    "this turn isn't counted and the client is still waiting.")
         return None
 
     # --- end and report --------------------------------------------------------------------------

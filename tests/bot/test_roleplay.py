@@ -77,6 +77,8 @@ async def test_odd_input_keeps_the_session_and_counts_nothing(engine: Engine, st
     for text in ["", "x" * 40_000, "😀🙏", "drill", "skip"]:
         [reply] = await engine.handle(msg(text))
         assert "roleplay" not in reply.extra
+    [foreign] = await engine.handle(msg("No quiero hablar de eso ahora mismo, de verdad."))
+    assert "roleplay" not in foreign.extra and "English" in foreign.text and "isn't counted" in foreign.text
     [help_] = await engine.handle(msg("help"))
     assert "role-play" in help_.text and "roleplay" not in help_.extra
     [hello] = await engine.handle(msg("Hello!"))  # a greeting is a turn, not the help command
