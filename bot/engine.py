@@ -32,7 +32,7 @@ from bot.settings_commands import SettingsCommands
 from bot.standing import Overview, Standing
 from bot.store import MemberRef, OpenDrill, Store, Turn
 from bot.team_data import TeamData
-from bot.text import MAX_ANSWER_CHARS, clean_input, has_words, quote_user_text
+from bot.text import MAX_ANSWER_CHARS, clean_input, quote_user_text, unanswerable
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import arranged, grade_choice, option_index
 from exercises.grading.text import not_english
@@ -379,7 +379,7 @@ class Engine:
                               choices=replies.drill_reply(drill).choices)]
             verdict = grade_choice(drill, index)
         else:
-            problem = self._unanswerable(text)
+            problem = unanswerable(text)
             if problem:
                 return [Reply(problem, choices=(replies.HINT, replies.SKIP), private=from_thread)]
             try:
@@ -388,23 +388,6 @@ class Engine:
                 log.warning("grader full: asked %s to send their answer again", member.pid)
                 return [Reply(replies.GRADER_BUSY, choices=(replies.HINT, replies.SKIP), private=from_thread)]
         return [await self._record(member, msg, drill, verdict, open_drill, from_thread)]
-
-    @staticmethod
-    def _unanswerable(text: str) -> str | None:
-        if not text:
-            return "Your reply came through empty. Type your answer in a sentence or two; the drill is still open."
-        if len(text) > MAX_ANSWER_CHARS:
-            return (f"That's {len(text):,} characters. Drills want one or two sentences (under "
-                    f"{MAX_ANSWER_CHARS:,} characters), so try a shorter version; the drill is still open.")
-        if not has_words(text):
-            return "I can only coach words, not emoji or symbols. Try it as a sentence; the drill is still open."
-        if not any(ch.isalpha() for ch in text):
-            return ("That looks like a number, but this drill wants your words: write what you'd say to the "
-                    "person, in a sentence or two. No attempt used; the drill is still open.")
-        if not_english(text):
-            return ("I couldn't read that as English, and the drills are in English for now, so I can't give useful "
-                    "feedback on it. Try your answer in English. No attempt used; the drill is still open.")
-        return None
 
     async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,
                       open_drill: OpenDrill | None, from_thread: bool) -> Reply:
@@ -422,6 +405,8 @@ class Engine:
     # --- tips, streak, progress ------------------------------------------------------------------
     async def _tip(self, member: MemberRef, query: str) -> Reply:
         if query.strip():
+            if not_english(query):
+                return replies.tip_in_english_reply(quote_user_text(query, 60))
             found = await asyncio.to_thread(self.catalogue.match_tips, query, 3)  # an encoder pass: off the loop
             if not found.matched:
                 return replies.no_tip_reply(quote_user_text(query, 60), found.closest_skills)

@@ -254,5 +254,11 @@ def no_tip_reply(query_shown: str, closest_skills: tuple[str, ...]) -> Reply:
     return Reply("\n".join(lines), choices=(*choices, TIP))
 
 
+def tip_in_english_reply(query_shown: str) -> Reply:
+    """A situation written in another language: the tips are English, so say that rather than guess."""
+    return Reply(f"Tips are in English for now, and I couldn't read ‹{query_shown}› as English. Describe the moment "
+                 "in English, e.g. `tip client says they're fine and doesn't want to talk`.", choices=(TIP,))
+
+
 def skills_list() -> str:
     return ", ".join(f"`{s}`" for s in SKILLS)

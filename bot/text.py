@@ -31,3 +31,23 @@ def quote_user_text(text: str, limit: int = 60) -> str:
 def has_words(text: str) -> bool:
     """True when the text contains at least one letter or digit (not only emoji or punctuation)."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+def unanswerable(text: str) -> str | None:
+    """Why a drill answer cannot be graded (nothing is recorded, no attempt used), or None when it can."""
+    from exercises.grading.text import not_english  # the grading text helpers load only once an answer arrives
+
+    if not text:
+        return "Your reply came through empty. Type your answer in a sentence or two; the drill is still open."
+    if len(text) > MAX_ANSWER_CHARS:
+        return (f"That's {len(text):,} characters. Drills want one or two sentences (under "
+                f"{MAX_ANSWER_CHARS:,} characters), so try a shorter version; the drill is still open.")
+    if not has_words(text):
+        return "I can only coach words, not emoji or symbols. Try it as a sentence; the drill is still open."
+    if not any(ch.isalpha() for ch in text):
+        return ("That looks like a number, but this drill wants your words: write what you'd say to the "
+                "person, in a sentence or two. No attempt used; the drill is still open.")
+    if not_english(text):
+        return ("I couldn't read that as English, and the drills are in English for now, so I can't give useful "
+                "feedback on it. Try your answer in English. No attempt used; the drill is still open.")
+    return None

@@ -132,6 +132,11 @@ async def test_one_click_options_are_graded_in_the_order_the_member_saw_them(eng
         assert verdict.feedback is not None and verdict.feedback.verdict == "pass"
 
 
+async def test_a_tip_asked_in_another_language_says_tips_are_in_english(engine: Engine) -> None:
+    [reply] = await engine.handle(msg("tip el cliente está muy enojado y no quiere hablar"))
+    assert "in English" in reply.text and "•" not in reply.text and "‹el cliente" in reply.text
+
+
 async def test_a_tip_nobody_wrote_says_so_and_offers_skills(engine: Engine) -> None:
     for query in ["asdkjh qwpoe zzz", "🙃", "x"]:
         [reply] = await engine.handle(msg(f"tip {query}"))
