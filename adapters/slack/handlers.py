@@ -41,6 +41,29 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
     return _LEADING_MENTION.sub("", text).strip()
 
 
+_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+_BROADCASTS = {"!here": "@here", "!channel": "@channel", "!everyone": "@everyone"}
+
+
+def plain_text(text: str) -> str:
+    """A message as the member typed it: Slack sends links, mentions and broadcasts as `<…>` markup and escapes
+    &, < and > as entities. The engine and the grader should read words ('work & family', not 'work &amp;
+    family'); every echo is escaped again on the way out (blocks.py, bot.text.quote_user_text)."""
+
+    def shown(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target in _BROADCASTS:
+            return _BROADCASTS[target]
+        if target.startswith("@"):
+            return "@" + (label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        return label or (target[1:] if target.startswith("!") else target)
+
+    text = _MARKUP.sub(shown, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 class SlackHandlers:
     """Registers every listener on the Bolt app; one instance per adapter."""
 
@@ -65,6 +88,7 @@ class SlackHandlers:
 
     # --- the member -----------------------------------------------------------------------------
     async def inbound(self, team: str, channel: str, user: str, text: str, message_id: str, **extra: Any) -> Inbound:
+        text = plain_text(text)
         who = await self.directory.user(user, fresh=asks_to_schedule(text))
         return Inbound(
             platform=PLATFORM, workspace=team, channel=channel, user=user, text=text, message_id=message_id,

@@ -12,7 +12,7 @@ from adapters.slack.blocks import (
     reply_blocks,
     schedule_modal,
 )
-from adapters.slack.handlers import event_message_id, strip_mention
+from adapters.slack.handlers import event_message_id, plain_text, strip_mention
 from bot import replies
 from bot.messages import Choice, FeedbackPart, ProgressPart, Reply, StreakPart
 from exercises.catalogue import load_catalogue
@@ -92,6 +92,16 @@ def test_mentions_and_message_ids() -> None:
     assert inline.startswith("hey") and inline.endswith("tip") and "<@" not in inline
     assert event_message_id({"client_msg_id": "abc", "ts": "1.2", "channel": "C"}) == "abc"
     assert event_message_id({"ts": "1.2", "channel": "C"}) == "C:1.2"
+
+
+def test_slack_markup_reaches_the_engine_as_typed() -> None:
+    assert plain_text("torn between work &amp; family") == "torn between work & family"
+    assert plain_text("x &lt; y &amp;&amp; y &gt; z, and &amp;lt; typed") == "x < y && y > z, and &lt; typed"
+    assert plain_text("see <https://x.org/a?b=1&amp;c=2|the page> or <https://y.org>") == (
+        "see the page or https://y.org")
+    assert plain_text("<@U123|ana> and <@U9> in <#C1|general>") == "@ana and @U9 in #general"
+    assert plain_text("<!here> <!channel> <!everyone> <!subteam^S1|@leads>") == "@here @channel @everyone @leads"
+    assert plain_text("&lt;!channel&gt; typed by hand") == "<!channel> typed by hand"
 
 
 def test_streak_reply_renders_as_text() -> None:

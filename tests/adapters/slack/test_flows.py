@@ -62,6 +62,16 @@ async def test_dm_answer_gets_feedback_and_reaction(slack_env: SlackEnv) -> None
     assert reaction.args["name"] == "white_check_mark" and reaction.args["timestamp"] == "100.2"
 
 
+async def test_escaped_text_is_read_and_quoted_as_the_member_typed_it(slack_env: SlackEnv) -> None:
+    """Slack escapes &, < and > in event text: the coach reads 'work & family' and quotes it back once escaped
+    (Slack shows '&'), never as '&amp;amp;'; a broadcast typed by hand stays harmless."""
+    await slack_env.event(dm_event("tip torn between work &amp; family &lt;!channel&gt;", "150.1", msg_id="m-amp"),
+                          event_id="EvAmp")
+    text = (await slack_env.fake.wait_for("chat.postMessage"))[0].args["text"]
+    assert "work &amp; family" in text and "&amp;amp;" not in text
+    assert "<!channel>" not in text and "&lt;!channel&gt;" not in text
+
+
 async def test_redelivery_is_not_answered_twice(slack_env: SlackEnv) -> None:
     event = dm_event("tip", "200.1", msg_id="m-tip")
     await slack_env.event(event, event_id="EvR")
