@@ -150,10 +150,7 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
         await web.TCPSite(runner, host, port, reuse_port=True if supervisor else None).start()
     except OSError as error:  # the port is taken or not ours: say so, and stop what started (embedded Redis)
         log.error("oars serve: cannot listen on %s:%d (%s)", host, port, error.strerror or error)
-        await _bounded(runner.cleanup(), "http server")
-        for part in parts[:-1]:
-            await _bounded(part.close(), "adapter")  # type: ignore[attr-defined]
-        await oars.stop()
+        await _close(oars, runner, parts[:-1])
         return 2
     await scheduler.start()  # type: ignore[attr-defined]
     log.info("oars serving on %s:%d", host, port)
@@ -162,14 +159,20 @@ async def run_server(settings: Settings, host: str, port: int) -> int:
         await _wait_for_signal(supervisor)
     finally:
         warming.cancel()
-        try:
-            await _bounded(scheduler.stop(), "scheduler")  # type: ignore[attr-defined]
-            await _bounded(runner.cleanup(), "http server")
-            for part in parts[:-1]:
-                await _bounded(part.close(), "adapter")  # type: ignore[attr-defined]
-        finally:
-            await oars.stop()  # always: the embedded redis-server must not outlive us
+        await _close(oars, runner, parts[:-1], scheduler)
     return 0
+
+
+async def _close(oars: OarsApp, runner: web.AppRunner, adapters: list[Any], scheduler: Any = None) -> None:
+    """Stop what run_server started, each step bounded; the embedded redis-server last, and always."""
+    try:
+        if scheduler is not None:
+            await _bounded(scheduler.stop(), "scheduler")
+        await _bounded(runner.cleanup(), "http server")
+        for part in adapters:
+            await _bounded(part.close(), "adapter")
+    finally:
+        await oars.stop()
 
 
 async def _bounded(step: Awaitable[None], what: str) -> None:
