@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.messages import Choice, Reply
 from bot.text import quote_user_text
-from exercises.roleplay import FAIR_GOOD, MAX_TURNS, Case, Report, Session, Turn, find_cases
+from exercises.roleplay import FAIR_GOOD, MAX_TURNS, Case, Redo, Report, Session, Turn, find_cases
 
 END = Choice("End and get my report", "roleplay:end")
 AGAIN = Choice("Another role-play", "roleplay")
@@ -103,6 +103,14 @@ def _level(report: Report, measure: str) -> str:
     return report.level(measure)
 
 
+def _try(redo: Redo, client: str) -> dict[str, str]:
+    """The case's better line, or, when it leans on something this member never heard, the client's own words
+    to try the move on."""
+    if redo.suggestion:
+        return {"try": "Try:", "suggestion": redo.suggestion}
+    return {"try": f"Try it on what {client} had just said:", "suggestion": redo.before}
+
+
 def report_view(report: Report, case: Case, closing: str) -> dict[str, Any]:
     """What cards and blocks show besides the contract numbers (member quotes already made safe)."""
     return {
@@ -116,7 +124,7 @@ def report_view(report: Report, case: Case, closing: str) -> dict[str, Any]:
                  for m in report.best],
         "redo": None if report.redo is None else {
             "turn": report.redo.turn, "member": quote_user_text(report.redo.member, 200),
-            "suggestion": report.redo.suggestion, "why": report.redo.why},
+            "why": report.redo.why, **_try(report.redo, case.client)},
     }
 
 
@@ -146,7 +154,7 @@ def report_text(report: Report, view: dict[str, Any]) -> str:
     redo = view["redo"]
     if redo:
         lines.append(f"*One to redo* (turn {redo['turn']}): ‹{redo['member']}›")
-        lines.append(f"{redo['why']} Try: \"{redo['suggestion']}\"")
+        lines.append(f"{redo['why']} {redo.get('try', 'Try:')} \"{redo['suggestion']}\"")
     lines.append("_Thresholds (fair/good): R:Q 1:1/2:1, complex reflections 40%/50%, open questions 50%/70%, "
                  "globals 3.5/4. Globals are estimates from the coded turns._")
     return "\n".join(lines)

@@ -75,7 +75,7 @@ def report_blocks(reply: Reply) -> list[Block]:
     redo = view.get("redo")
     if redo:
         text = (f"*One to redo* (turn {redo['turn']}): “{escape(redo['member'])}”\n{escape(redo['why'])}\n"
-                f"*Try:* {escape(redo['suggestion'])}")
+                f"*{escape(redo.get('try', 'Try:'))}* {escape(redo['suggestion'])}")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}})
     blocks.append(context("Thresholds (fair/good): R:Q 1:1/2:1, complex reflections 40%/50%, open questions "
                           "50%/70%, globals 3.5/4. Globals are estimates from the coded turns."))

@@ -94,7 +94,7 @@ def report_card(reply: Reply) -> Json:
             text_block(f"One to redo, turn {redo['turn']}", weight="Bolder"),
             text_block(escape_md(f"You: {redo['member']}")),
             text_block(escape_md(redo["why"])),
-            text_block(escape_md(f"Try: {redo['suggestion']}"), weight="Bolder"),
+            text_block(escape_md(f"{redo.get('try', 'Try:')} {redo['suggestion']}"), weight="Bolder"),
         ]})
     body.append(text_block("Thresholds (fair/good): R:Q 1:1/2:1, complex reflections 40%/50%, open questions "
                            "50%/70%, globals 3.5/4. Globals are estimates.", isSubtle=True, size="Small"))

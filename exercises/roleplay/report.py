@@ -17,9 +17,12 @@ discord when there were any.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
-from exercises.roleplay.cases import Case
+from exercises.roleplay.cases import Case, cases
 from exercises.roleplay.session import Session, Turn
 
 FAIR_GOOD: dict[str, tuple[float, float]] = {
@@ -84,8 +87,9 @@ class Moment:
 class Redo:
     turn: int
     member: str
-    suggestion: str
+    suggestion: str  # the case's better line, or "" when it leans on something the member never heard
     why: str
+    before: str = ""  # what the client had just said when the member took that turn
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def _best(turns: tuple[Turn, ...]) -> tuple[Moment, ...]:
     return tuple(sorted(moments, key=lambda m: m.turn))
 
 
-def _redo(turns: tuple[Turn, ...], case: Case) -> Redo | None:
+def _redo(turns: tuple[Turn, ...], case: Case, opening: str, heard: str) -> Redo | None:
     if not turns:
         return None
     worst = min(range(len(turns)), key=lambda i: (quality(turns[i]), i))
@@ -193,7 +197,47 @@ def _redo(turns: tuple[Turn, ...], case: Case) -> Redo | None:
     kind, why = REDO.get(code, REDO["other"])
     if turn.with_permission:
         kind, why = "reflection", "Asking first was right. A reflection of their reaction keeps them exploring."
-    return Redo(worst + 1, turn.member, case.better[kind], why)
+    before = turns[worst - 1].client if worst else opening
+    suggestion = case.better[kind] if heard_of(case.better[kind], case, heard) else ""
+    return Redo(worst + 1, turn.member, suggestion, why, before)
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _stems(text: str) -> set[str]:
+    """Words of four letters or more, cut to five so 'Sunday' meets 'Sundays' and 'tutor' meets 'tutoring'."""
+    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4}
+
+
+def _private(case: Case) -> str:
+    return " ".join([*(f.text for f in case.facts), case.for_change, case.against_change])
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """Words found in three or more of the catalogue's cases ('team', 'feel', 'about'): saying them reveals
+    nothing about one client."""
+    seen: Counter[str] = Counter()
+    for case in cases().values():
+        lines = [line for kind in ("opening", "change", "sustain", "discord", "short") for line in case.lines(kind)]
+        seen.update(_stems(" ".join([case.title, case.persona, case.you_are, case.topic, _private(case),
+                                     *case.better.values(), *lines])))
+    return frozenset(word for word, n in seen.items() if n >= 3)
+
+
+def heard_of(line: str, case: Case, heard: str) -> bool:
+    """False when `line` names something only the case knows (an undisclosed fact, the details behind the
+    reasons for and against change) that the member never heard: a better line about the niece makes no sense
+    to someone whose client never mentioned her. Inferences a good reflection may add (the client's values,
+    words common to many cases) do not count."""
+    return not ((_stems(line) & _stems(_private(case))) - _stems(heard) - everyday_words())
+
+
+def _heard(session: Session, case: Case) -> str:
+    """Everything the member was shown or told: the brief and every client line."""
+    return " ".join([case.title, case.persona, case.you_are, case.topic, case.client, session.opening,
+                     *(t.client for t in session.turns)])
 
 
 def build_report(session: Session, case: Case) -> Report:
@@ -214,5 +258,6 @@ def build_report(session: Session, case: Case) -> Report:
         pct_open=_pct(oq, questions), change_talk=change, sustain_talk=sustain,
         discord_turns=sum(t.discord for t in turns), globals=_globals(turns, "neutral", change, sustain),
         facts_found=session.facts, facts_total=len(case.facts), readiness_start=case.start.readiness,
-        readiness_end=session.state.readiness, best=_best(turns), redo=_redo(turns, case),
+        readiness_end=session.state.readiness, best=_best(turns),
+        redo=_redo(turns, case, session.opening, _heard(session, case)),
     )

@@ -90,3 +90,7 @@ def test_report_blocks_escape_member_quotes() -> None:
     blocks = reply_blocks(Reply("r", extra={"report": numbers, "report_view": view}))
     text = json.dumps(blocks)
     assert "<!channel>" not in text and "<@U2>" not in text and "&lt;!channel&gt;" in text
+    view["redo"] = {"turn": 1, "member": "hm", "why": "y", "try": "Try it on what Sam had just said:",
+                    "suggestion": "<!here> fine"}
+    text = json.dumps(reply_blocks(Reply("r", extra={"report": numbers, "report_view": view})))
+    assert "*Try it on what Sam had just said:* &lt;!here&gt; fine" in text
