@@ -246,7 +246,7 @@ def parrot_ratio(reply: str, prompt: str) -> float:
 
 _ANY_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # A reply reads as another language when most of its words are not English words and few are English function
-# words. Of 32,954 writer replies (texting, slang and typos included) this flags 9, all labelled revise: texting
+# words. Of 35,514 writer replies (texting, slang and typos included) this flags 9, all labelled revise: texting
 # abbreviations ("u need respite care asap tbh"), one terse piece of advice, and the one reply in Spanish; the
 # foreign sentences of tests/exercises/grading/test_language.py it catches. Replies under four words are never
 # flagged.
