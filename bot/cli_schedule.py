@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--platform", required=True, choices=PLATFORMS)
     add.add_argument("--workspace", required=True, help="Slack team id or Teams tenant id")
     add.add_argument("--channel", required=True, help="channel / conversation id")
-    add.add_argument("--at", required=True, help="local time HH:MM (24-hour)")
+    add.add_argument("--at", required=True, help="local time: HH:MM (24-hour), or 7am / 7:30pm")
     add.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/Berlin")
     add.add_argument("--days", default=None, help="mon-fri (default), mon,wed,fri, weekdays, weekends, daily")
     add.add_argument("--skill", default=None, help="focus skill, e.g. reflections (default: any)")

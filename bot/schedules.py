@@ -27,6 +27,8 @@ from exercises.schedule_math import (
     DEFAULT_DAYS,
     ScheduleError,
     format_days,
+    is_time,
+    join_meridiem,
     looks_like_days,
     next_fire,
     parse_days,
@@ -207,6 +209,12 @@ class ScheduleStore:
         return True
 
 
+def _time_words(words: list[str]) -> list[str]:
+    """The words that are times, or else the ones that look meant as one ('25:00', '9'), so a bad time is
+    named rather than answered with the usage line."""
+    return [w for w in words if is_time(w)] or [w for w in words if any(c.isdigit() for c in w) and "/" not in w]
+
+
 class ScheduleService:
     """`schedule …` for managers, in the channel where they type it. Plugged into the engine."""
 
@@ -217,7 +225,7 @@ class ScheduleService:
         self.schedules = ScheduleStore(store.redis, self.clock)
 
     async def handle(self, msg: Inbound, args: str) -> list[Reply]:
-        words = args.split()
+        words = join_meridiem(args.split())
         verb = words[0].lower() if words else "help"
         rest = words[1:]
         if verb in {"daily", "add", "weekly"}:
@@ -260,7 +268,7 @@ class ScheduleService:
         if msg.platform not in PLATFORMS:
             return Reply("Weekly digests arrive in Slack or Teams; here, `oars report` prints the same report.",
                          private=True)
-        times = [w for w in words if ":" in w and "/" not in w]
+        times = _time_words(words)
         if len(times) != 1 or len(words) > 3:
             return Reply(DIGEST_USAGE, private=True)
         rest = [w for w in words if w != times[0]]
@@ -288,7 +296,7 @@ class ScheduleService:
         if msg.is_direct:
             return Reply("Schedule a weekly role-play from inside the channel whose members should play it.",
                          private=True)
-        times = [w for w in words if ":" in w and "/" not in w]
+        times = _time_words(words)
         if len(times) != 1:
             return Reply(ROLEPLAY_USAGE, private=True)
         zones = [w for w in words if "/" in w or w.lower() in {"utc", "gmt"}]

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
-
 from bot.messages import Reply
 from bot.store import MemberRef, Store
 from bot.text import quote_user_text
-
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-@cache
-def _zones_by_lower() -> dict[str, str]:
-    zones = {z.lower(): z for z in available_timezones()}
-    zones["utc"] = "UTC"
-    return zones
+from exercises.schedule_math import ScheduleError, parse_time, parse_zone
 
 
 def parse_hhmm(text: str) -> str | None:
-    """'8:45' -> '08:45'; None when it is not a valid 24-hour time."""
-    match = _HHMM.match(text.strip())
-    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+    """'8:45' or '8:45am' -> '08:45'; None when it is not a time (exercises.schedule_math.parse_time)."""
+    try:
+        return parse_time(text).strftime("%H:%M")
+    except ScheduleError:
+        return None
 
 
 class SettingsCommands:
@@ -34,11 +24,10 @@ class SettingsCommands:
     @staticmethod
     def valid_tz(name: str) -> str | None:
         """The canonical IANA name for `name` (any case), or None."""
-        zone = _zones_by_lower().get(name.strip().lower())
-        if zone is None:
+        try:
+            return parse_zone(name)
+        except ScheduleError:
             return None
-        ZoneInfo(zone)
-        return zone
 
     async def handle(self, member: MemberRef, name: str, args: str) -> Reply:
         if name == "pause":
@@ -102,7 +91,7 @@ class SettingsCommands:
         hhmm = parse_hhmm(value)
         if hhmm is None:
             shown = quote_user_text(value, 20) or "(nothing)"
-            return Reply(f"‹{shown}› isn't a time I can use. Give a 24-hour time like `08:45`, or `off`.")
+            return Reply(f"‹{shown}› isn't a time I can use. Give a time like `08:45` or `7:30pm`, or `off`.")
         await self.store.set_reminder(member, hhmm)
         profile = await self.store.profile(member)
         zone = profile.tz or self.default_tz

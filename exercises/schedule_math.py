@@ -27,6 +27,8 @@ _NAMED_SETS: dict[str, tuple[int, ...]] = {
 }
 _LONG_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TWELVE_HOUR = re.compile(r"^(0?[1-9]|1[0-2])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$")
+_NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 
 class ScheduleError(ValueError):
@@ -41,11 +43,38 @@ def _zones_by_lower() -> dict[str, str]:
 
 
 def parse_time(text: str) -> time:
-    """'9:30' -> 09:30. 24-hour clock only: '9:30pm' is ambiguous enough to refuse."""
-    match = _HHMM.match(text.strip())
-    if not match:
-        raise ScheduleError(f"‹{text.strip()[:20]}› isn't a 24-hour time; use HH:MM like 09:30 or 17:05.")
-    return time(int(match.group(1)), int(match.group(2)))
+    """'9:30' -> 09:30, and the way people also write times: '7am', '7:30 pm', '12am' (00:00), 'noon',
+    'midnight'. A bare '9' is refused: morning or evening is the person's to say."""
+    said = text.strip().lower()
+    if said in _NAMED_TIMES:
+        return _NAMED_TIMES[said]
+    if match := _HHMM.match(said):
+        return time(int(match.group(1)), int(match.group(2)))
+    if match := _TWELVE_HOUR.match(said):
+        hour = int(match.group(1)) % 12 + (12 if match.group(3).startswith("p") else 0)
+        return time(hour, int(match.group(2) or 0))
+    raise ScheduleError(f"‹{text.strip()[:20]}› isn't a time I can read; use HH:MM like 09:30 or 17:05 "
+                        "(or 9:30am).")
+
+
+def is_time(token: str) -> bool:
+    """Whether parse_time reads `token` (how a command picks its time out of the other words)."""
+    try:
+        parse_time(token)
+    except ScheduleError:
+        return False
+    return True
+
+
+def join_meridiem(words: list[str]) -> list[str]:
+    """['7', 'pm', 'fri'] -> ['7pm', 'fri']: a time typed as two words becomes one."""
+    out: list[str] = []
+    for word in words:
+        if out and word.lower().replace(".", "") in {"am", "pm"} and out[-1][-1:].isdigit():
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def parse_zone(text: str) -> str:

@@ -112,6 +112,10 @@ async def test_settings_validate_time_zone_and_reminder(engine: Engine, store: S
     assert "America/New_York" in good_tz.text
     [bad_time] = await engine.handle(msg("settings reminder 25:99"))
     assert "isn't a time" in bad_time.text
+    [twelve_hour] = await engine.handle(msg("settings reminder 7:15 pm"))
+    assert "19:15" in twelve_hour.text and (await store.profile(ANA)).reminder == "19:15"
+    [vague] = await engine.handle(msg("settings reminder 9"))
+    assert "isn't a time" in vague.text and "7:30pm" in vague.text
     [good_time] = await engine.handle(msg("settings reminder 8:45"))
     assert "08:45" in good_time.text
     assert (await store.profile(ANA)).reminder == "08:45"

@@ -48,6 +48,12 @@ async def test_daily_in_this_channel_with_days_and_skill(service: ScheduleServic
     assert saved.id in text
 
 
+async def test_times_as_people_write_them(service: ScheduleService) -> None:
+    await _say(service, "schedule daily 7 pm Europe/Berlin")
+    await _say(service, "schedule digest mon 9am Europe/Berlin")
+    assert sorted(s.at for s in await service.schedules.all()) == ["09:00", "19:00"]
+
+
 async def test_defaults_are_weekdays_and_the_managers_zone(service: ScheduleService, store: Store) -> None:
     await store.update_profile(MemberRef("slack", "T1", "U1"), tz="America/New_York")
     await _say(service, "schedule daily 9:05")
@@ -56,7 +62,7 @@ async def test_defaults_are_weekdays_and_the_managers_zone(service: ScheduleServ
 
 
 @pytest.mark.parametrize(("command", "problem"), [
-    ("schedule daily 25:99 Europe/Berlin", "25:99› isn't a 24-hour time"),
+    ("schedule daily 25:99 Europe/Berlin", "25:99› isn't a time I can read"),
     ("schedule daily 09:30 Mars/Olympus", "Mars/Olympus› isn't a time zone"),
     ("schedule daily 09:30 Europe/Berlin mon-", "incomplete weekday range"),
     ("schedule daily 09:30 Europe/Berlin ,", "no weekdays"),

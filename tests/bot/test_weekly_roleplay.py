@@ -78,7 +78,7 @@ async def test_schedule_roleplay_validates_lists_and_changes_like_other_schedule
                       ("schedule roleplay 14:00", "one weekday"),
                       ("schedule roleplay mon-fri 14:00", "one weekday"),
                       ("schedule roleplay daily 14:00", "one weekday"),
-                      ("schedule roleplay fri 25:00", "24-hour"),
+                      ("schedule roleplay fri 25:00", "25:00› isn't a time I can read"),
                       ("schedule roleplay fri 14:00 Mars/Olympus", "time zone"),
                       ("schedule roleplay fri 14:00 UTC Europe/Berlin", "Two time zones"),
                       ("schedule roleplay fri 14:00 <!channel> juggling", "no role-play for")):

@@ -14,6 +14,8 @@ from exercises.schedule_math import (
     WEEKDAYS,
     ScheduleError,
     format_days,
+    is_time,
+    join_meridiem,
     last_fire,
     local_date,
     looks_like_days,
@@ -32,15 +34,27 @@ def utc(text: str) -> datetime:
 
 
 @pytest.mark.parametrize(("text", "expected"), [("09:30", time(9, 30)), ("9:05", time(9, 5)), ("23:59", time(23, 59)),
-                                                ("00:00", time(0, 0))])
+                                                ("00:00", time(0, 0)), ("7am", time(7, 0)), ("7 PM", time(19, 0)),
+                                                ("09:30pm", time(21, 30)), ("9.30 a.m.", time(9, 30)),
+                                                ("12am", time(0, 0)), ("12:15pm", time(12, 15)),
+                                                ("noon", time(12, 0)), ("Midnight", time(0, 0))])
 def test_parse_time(text: str, expected: time) -> None:
     assert parse_time(text) == expected
+    assert is_time(text)
 
 
-@pytest.mark.parametrize("text", ["25:99", "24:00", "9", "9:5", "09:30pm", "", "noon"])
+@pytest.mark.parametrize("text", ["25:99", "24:00", "9", "9:5", "", "13pm", "0am", "19:30pm", "9:5pm", "tea time"])
 def test_parse_time_rejects(text: str) -> None:
-    with pytest.raises(ScheduleError, match="isn't a 24-hour time"):
+    """A bare '9' stays refused: morning or evening is the person's to say."""
+    with pytest.raises(ScheduleError, match="isn't a time I can read; use HH:MM"):
         parse_time(text)
+    assert not is_time(text)
+
+
+def test_a_time_typed_as_two_words_becomes_one() -> None:
+    assert join_meridiem(["daily", "7", "pm", "Europe/Berlin"]) == ["daily", "7pm", "Europe/Berlin"]
+    assert join_meridiem(["mon", "9:30", "a.m."]) == ["mon", "9:30a.m."]
+    assert join_meridiem(["pm", "am"]) == ["pm", "am"]  # nothing to join to
 
 
 def test_parse_zone() -> None:
