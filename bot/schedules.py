@@ -27,6 +27,7 @@ from exercises.schedule_math import (
     DEFAULT_DAYS,
     ScheduleError,
     format_days,
+    is_days,
     is_time,
     join_meridiem,
     looks_like_days,
@@ -300,7 +301,7 @@ class ScheduleService:
         if len(times) != 1:
             return Reply(ROLEPLAY_USAGE, private=True)
         zones = [w for w in words if "/" in w or w.lower() in {"utc", "gmt"}]
-        days = [w for w in words if w not in times and w not in zones and _is_days(w)]
+        days = [w for w in words if w not in times and w not in zones and is_days(w)]
         focus = " ".join(w for w in words if w not in times and w not in zones and w not in days)
         try:
             if len(days) != 1 or len(parse_days(days[0])) != 1:
@@ -397,14 +398,6 @@ def may_change(schedule: Schedule, msg: Inbound) -> bool:
     if schedule.created_by and schedule.created_by == msg.user:
         return True
     return msg.is_manager and not msg.is_direct and schedule.channel == msg.channel
-
-
-def _is_days(token: str) -> bool:
-    try:
-        parse_days(token)
-    except ScheduleError:
-        return False
-    return True
 
 
 def _once(current: str | None, token: str, what: str) -> str:

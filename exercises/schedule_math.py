@@ -10,6 +10,7 @@ before, i.e. one hour later in local time; times that exist twice (fall back) fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -51,19 +52,28 @@ def parse_time(text: str) -> time:
     if match := _HHMM.match(said):
         return time(int(match.group(1)), int(match.group(2)))
     if match := _TWELVE_HOUR.match(said):
-        hour = int(match.group(1)) % 12 + (12 if match.group(3).startswith("p") else 0)
+        hour = int(match.group(1)) % 12 + (12 if match.group(3) == "p" else 0)
         return time(hour, int(match.group(2) or 0))
     raise ScheduleError(f"‹{text.strip()[:20]}› isn't a time I can read; use HH:MM like 09:30 or 17:05 "
                         "(or 9:30am).")
 
 
-def is_time(token: str) -> bool:
-    """Whether parse_time reads `token` (how a command picks its time out of the other words)."""
+def _reads(parse: Callable[[str], object], token: str) -> bool:
     try:
-        parse_time(token)
+        parse(token)
     except ScheduleError:
         return False
     return True
+
+
+def is_time(token: str) -> bool:
+    """Whether parse_time reads `token` (how a command picks its time out of the other words)."""
+    return _reads(parse_time, token)
+
+
+def is_days(token: str) -> bool:
+    """Whether parse_days reads `token` (stricter than looks_like_days, which only decides which error to give)."""
+    return _reads(parse_days, token)
 
 
 def join_meridiem(words: list[str]) -> list[str]:
