@@ -47,6 +47,7 @@ train: $(STAMP)
 	$(VENV)/bin/python tools/train_grader_head.py --model exercises/data/grader_second.npz \
 		--threshold 0.6 --groups 8 --oof-seeds 1 --save-oof /tmp/oars-oof-second.npy
 	$(VENV)/bin/python tools/grader_panel_lowo.py /tmp/oars-oof-first.npy /tmp/oars-oof-second.npy --bad-pass-cost 1.5
+	$(VENV)/bin/python tools/train_language.py
 	@echo "the coder's own file: tools/train_coder_heads.py --model RUN.npz --out exercises/data/mi_model.npz (README)"
 
 clean:

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from exercises.coder.features import normalise, split_sentences
+from exercises.grading.language import language_model
 
 MAX_REPLY_CHARS = 2000
 MAX_SUMMARY_CHARS = 3000
@@ -244,48 +245,15 @@ def parrot_ratio(reply: str, prompt: str) -> float:
     return len(mine & content_stems(prompt)) / len(mine)
 
 
-_ANY_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-# A reply reads as another language when most of its words are not English words and few are English function
-# words. Of 35,514 writer replies (texting, slang and typos included) this flags 9, all labelled revise: texting
-# abbreviations ("u need respite care asap tbh"), one terse piece of advice, and the one reply in Spanish; the
-# foreign sentences of tests/exercises/grading/test_language.py it catches. Replies under four words are never
-# flagged.
-ENGLISH_WORDS_BELOW = 0.7
-FUNCTION_WORDS_BELOW = 0.2
-MIN_WORDS_FOR_LANGUAGE = 4
-
-
-@lru_cache(maxsize=1)
-def _english_vocabulary() -> frozenset[str]:
-    """The whole words of the sentence encoder's English WordPiece vocabulary (empty without the package)."""
-    from exercises.semantic import model_dir  # no model load: only its vocabulary file is read
-
-    folder = model_dir()
-    if folder is None:
-        return frozenset()
-    lines = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
-
-
-def _fold(word: str) -> str:
-    """Lower case without accents, as the uncased vocabulary stores words ('qué' -> 'que')."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn")
-
-
 def not_english(text: str) -> bool:
-    """The text is written in another language: mostly non-Latin letters, or (four words or more) mostly words
-    the English vocabulary lacks and hardly any English function words."""
+    """The text is written in another language: mostly non-Latin letters, or, from three words up, what the
+    learned character n-gram model (exercises/grading/language.py) reads as another language. Messages of one
+    or two words are never flagged: too little to go on, and a wrong "please write in English" is worse than
+    grading a short reply as it is."""
     if letters_ratio_non_ascii(text) > 0.3:
         return True
-    found = [_fold(w) for w in _ANY_WORD.findall(text)]
-    if len(found) < MIN_WORDS_FOR_LANGUAGE:
-        return False
-    function = sum(w in STOPWORDS for w in found) / len(found)
-    vocabulary = _english_vocabulary()
-    if not vocabulary:  # without the encoder package: six words or more and not one English function word
-        return len(found) >= 6 and function == 0
-    english = sum(w in vocabulary or w.split("'")[0] in vocabulary for w in found) / len(found)
-    return english < ENGLISH_WORDS_BELOW and function < FUNCTION_WORDS_BELOW
+    model = language_model()
+    return model is not None and model.other_language(text)
 
 
 def bad_input(reply: str, limit: int = MAX_REPLY_CHARS) -> str | None:

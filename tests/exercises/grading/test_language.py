@@ -1,8 +1,6 @@
 """Replies in another language are told so (and, in the engine, cost no attempt); English replies never are,
-however terse or chatty.
-
-Known miss: a sentence made of words English also has ("C'est trop difficile pour moi en ce moment.") reads as
-English here and is graded as it is."""
+however terse or chatty. None of these sentences is in the language model's training data (tools/language_data).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +31,14 @@ OTHER_LANGUAGES = [
     "Mam dość tych ciągłych zmian w grafiku.",
     "你好，我最近工作很累。",
     "Ты устал и не знаешь, что делать дальше.",
+    # words English also has: a vocabulary test read these as English
+    "C'est trop difficile pour moi en ce moment.",
+    "tu es fatigué et tu veux que ça change",
+    "mi cliente no quiere hablar",
+    "je suis fatigué de tout ça",
+    "Sei stanco e vuoi cambiare",
+    "te sientes solo en esto",
+    "Kamu merasa lelah dengan pekerjaan ini.",
 ]
 
 ENGLISH = [
@@ -47,6 +53,13 @@ ENGLISH = [
     "You've kept going to physio twice a week even when your knee ached. That takes grit.",
     "On one hand the bonus matters; on the other, you're missing bedtime most nights.",
     "Naïve of me maybe, but you sound like you've already decided.",
+    # texting and dialect are English: a vocabulary test told these to write in English
+    "ur mum sounds proper worried abt u tbh",
+    "so u wanna quit but ur mates r all still vaping",
+    "wat wud make mondays less grim 4 u",
+    "Yer sister's no wantin tae hear it, aye?",
+    "So Señor Ortega feels the café shifts leave no time for his kids.",
+    "Mi amigo Jorge says the new tablets are fine.",
 ]
 
 
