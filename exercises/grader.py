@@ -158,12 +158,28 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
         return "revise", (problem_feedback(problem, kind, text),)
     if assessment.issues:
         return "revise", assessment.lines()
-    good = [line for line in assessment.good if "step beyond" not in line][:1]
+    good = [line for line in assessment.good if "step beyond" not in line]
     if problem in _CONTENT_MISSED:
         good = []
+    elif problem is None or problem == "wrong_feeling":  # the next line asks for (another) feeling or meaning
+        good = [line for line in good if not line.startswith(_VERDICT_LABELS)]
+    good = [_observation(line) for line in good][:1]
     if problem is None:
         return "revise", (*good, near_miss(kind))
     return "revise", (*good, problem_feedback(problem, kind, text))
+
+
+_VERDICT_LABELS = ("A strong reflection: ", "This is a complex reflection: ")
+
+
+def _observation(line: str) -> str:
+    """A praise line as a plain observation, for a reply that is being revised: "A strong reflection: naming
+    'stressed' puts words to a feeling." beside "it doesn't land yet" contradicts itself; the reason alone does not."""
+    for label in _VERDICT_LABELS:
+        if line.startswith(label):
+            reason = line[len(label):]
+            return reason[:1].upper() + reason[1:]
+    return line
 
 
 def _panel() -> list[learned.MIModel]:

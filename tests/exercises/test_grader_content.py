@@ -28,3 +28,11 @@ def test_off_content_affirmation_gets_the_check() -> None:
     prompt = 'A student says: "I rewrote my lab report after your comments, even the parts I thought were fine."'
     verdict = grade("affirmation", prompt, "You kept calling back even when it felt awkward, that took persistence.")
     assert verdict.score <= 2 and CHECK_CONTENT_TIP in verdict.feedback
+
+
+def test_a_revised_reflection_is_not_called_strong_or_praised_for_the_feeling_it_gets_wrong() -> None:
+    for reply in ("You feel angry at your boss.", "u seem rly stressd abt ur mum tbh"):
+        verdict = grade("reflection", "I keep forgetting to drink water when I'm busy at my desk.", reply)
+        assert verdict.verdict == "revise"
+        text = " ".join(verdict.feedback)
+        assert "A strong reflection" not in text and "puts words to a feeling" not in text
