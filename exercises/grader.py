@@ -133,9 +133,17 @@ def _parroting(sig: np.ndarray) -> bool:
     return bool(sig[k] >= 0.85 and sig[k + 2] >= 0.6)
 
 
-# Problems that say the reply's content is not the client's: praise of its content ("It's specific to them")
-# would contradict the very next line, so the reply hears only the problem, quoted.
-_CONTENT_MISSED = frozenset({"off_content", "generic"})
+# The problems beside which one line of praise may stay in a revise: matters of depth. Beside any other the
+# praise contradicted the problem too often ("You acknowledge their view instead of arguing with it" above
+# "... argues the other side"; "It opens with 'What do', which invites ..." above "... still closed"; "It's
+# specific to them" above "could be said to anyone"), so the reply hears only the problem, quoted.
+_PRAISE_STAYS = frozenset({None, "parrot", "one_sided_summary"})
+_VERDICT_LABELS = ("A strong reflection: ", "This is a complex reflection: ")
+# Praise of the reply's stance, which the cue tables give whenever they find no pushing cue: beside a revise it
+# is the very thing in doubt ("You acknowledge their view instead of arguing with it" on "The logs say
+# otherwise, I'm afraid").
+_STANCE_CLAIMS = ("instead of arguing", "without telling them", "the decision is theirs", "hands the choice back",
+                  "is the right message")
 # The share of the non-"none" problem mass the named problem needs before a revise names it.
 SURE_SHARE = 0.5
 
@@ -158,18 +166,14 @@ def _learned_lines(kind: str, text: str, p_pass: float, pass_at: float, problem:
         return "revise", (problem_feedback(problem, kind, text),)
     if assessment.issues:
         return "revise", assessment.lines()
-    good = [line for line in assessment.good if "step beyond" not in line]
-    if problem in _CONTENT_MISSED:
-        good = []
-    elif problem is None or problem == "wrong_feeling":  # the next line asks for (another) feeling or meaning
-        good = [line for line in good if not line.startswith(_VERDICT_LABELS)]
+    good = [line for line in assessment.good if "step beyond" not in line] if problem in _PRAISE_STAYS else []
+    if problem is None:  # "close, but ...": no verdict label, and no claim about its stance the model doubts
+        good = [line for line in good if not line.startswith((*_VERDICT_LABELS, "It's a clear reflection"))
+                and not any(claim in line for claim in _STANCE_CLAIMS)]
     good = [_observation(line) for line in good][:1]
     if problem is None:
         return "revise", (*good, near_miss(kind))
     return "revise", (*good, problem_feedback(problem, kind, text))
-
-
-_VERDICT_LABELS = ("A strong reflection: ", "This is a complex reflection: ")
 
 
 def _observation(line: str) -> str:

@@ -63,7 +63,7 @@ NEXT_STEP: dict[str, str] = {
     "develop_discrepancy": "To make it 3/3: use their own words for both the value and the behaviour, neutrally.",
     "emphasize_autonomy": "To make it 3/3: tie the choice to their situation, so it can't be read as a stock "
                           "phrase.",
-    "summary": "To make it 3/3: lead with their reasons for change and end by inviting them to add or correct.",
+    "summary": "To make it 3/3: give their reasons for change the last word, then invite them to add or correct.",
 }
 
 PRAISE: dict[str, str] = {

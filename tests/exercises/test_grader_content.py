@@ -36,3 +36,13 @@ def test_a_revised_reflection_is_not_called_strong_or_praised_for_the_feeling_it
         assert verdict.verdict == "revise"
         text = " ".join(verdict.feedback)
         assert "A strong reflection" not in text and "puts words to a feeling" not in text
+
+
+def test_a_revise_never_praises_what_its_problem_line_faults() -> None:
+    closed = grade("open_question", "Is the new dashboard working for your team?",
+                   "What do you think, is the dashboard working for your team?")
+    assert closed.verdict == "revise" and "closed" in closed.feedback[0]
+    client = "The update didn't break anything on our side. Your network is the problem."
+    pushback = grade("roll_with_resistance", client, "The logs say otherwise, I am afraid.")
+    assert pushback.verdict == "revise"
+    assert not any("instead of arguing" in line for line in pushback.feedback)
