@@ -24,7 +24,7 @@ from bot.commands import Command, parse
 from bot.drill_desk import DrillDesk
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
-from bot.intent import classify
+from bot.intent import classify, small_talk_kind
 from bot.messages import Inbound, Reply, replies_from_json, replies_to_json
 from bot.report_commands import ReportCommands
 from bot.roleplay import RoleplayFlow
@@ -213,7 +213,7 @@ class Engine:
         if intent.kind == "command" and intent.command is not None:
             return await self._command_during(member, msg, intent.command, open_drill)
         if intent.kind == "small_talk":
-            return [replies.small_talk_reply(open_drill is not None)]
+            return [replies.small_talk_reply(open_drill is not None, small_talk_kind(text))]
         if intent.kind == "leave":
             if open_drill is not None:
                 await self.store.clear_open_drill(member)
@@ -387,6 +387,9 @@ class Engine:
             except GraderBusy:
                 log.warning("grader full: asked %s to send their answer again", member.pid)
                 return [Reply(replies.GRADER_BUSY, choices=(replies.HINT, replies.SKIP), private=from_thread)]
+            if not verdict.graded:  # 'asdf', 'menu': nothing to grade, so nothing counted and no attempt used
+                return [Reply(replies.nothing_to_grade(quote_user_text(text, 60)), choices=(replies.HINT, replies.SKIP),
+                              private=from_thread)]
         return [await self._record(member, msg, drill, verdict, open_drill, from_thread)]
 
     async def _record(self, member: MemberRef, msg: Inbound, drill: Drill, verdict: Verdict,

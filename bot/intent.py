@@ -33,6 +33,13 @@ _SMALL_TALK = frozenset({
     "hello there", "hey there", "good one", "interesting", "i see", "right", "true", "fair", "fair enough",
     "noted", "will do", "good", "very good", "love it", "thanks oars", "thank you oars",
 })
+# "I don't know" to a drill: a nudge towards `hint`, never an answer that costs an attempt.
+_STUCK = frozenset({"idk", "i dont know", "i don't know", "dunno", "i dunno", "no idea", "i have no idea",
+                    "not sure", "i'm not sure", "im not sure", "no clue", "stuck", "i'm stuck", "im stuck",
+                    "no idea sorry", "idk sorry", "not a clue"})
+_THANKS = frozenset(w for w in _SMALL_TALK if w.startswith(("thank", "thx", "ty", "cheers", "ta")))
+_GREETINGS = frozenset(w for w in _SMALL_TALK if w.startswith(("hi", "hello", "hey", "good morning", "morning",
+                                                                 "good afternoon", "good evening")))
 _SECOND_PERSON = re.compile(r"\b(you|your|you're|youre|yours|yourself|you've|you'd|you'll)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^']{3,}'|‘[^’]*’")
 _PUNCT = re.compile(r"[^\w\s']+")
@@ -52,7 +59,17 @@ def _plain(text: str) -> str:
 
 
 def is_small_talk(text: str) -> bool:
-    return _plain(text) in _SMALL_TALK
+    return _plain(text) in _SMALL_TALK or _plain(text) in _STUCK
+
+
+def small_talk_kind(text: str) -> Literal["thanks", "greeting", "stuck", "other"]:
+    """Which friendly word fits: 'You're welcome' only answers thanks, never 'no' or 'lol'."""
+    plain = _plain(text)
+    if plain in _STUCK:
+        return "stuck"
+    if plain in _THANKS:
+        return "thanks"
+    return "greeting" if plain in _GREETINGS else "other"
 
 
 def is_leave(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import Command
 from bot.messages import Choice, DrillPart, FeedbackPart, ProgressPart, Reply, StreakPart
+from bot.text import defuse_mentions
 from exercises.model import Drill, Tip, Verdict
 from exercises.streaks import Streak, StreakNews
 from exercises.vocabulary import SKILL_TITLES, SKILLS
@@ -78,13 +79,30 @@ AS_COMMAND = "as-command:"
 CHOOSE_ONE = "Choose one: tap it or type its number."
 
 
-def small_talk_reply(drill_open: bool) -> Reply:
-    """'thanks', 'ok', 'hi': a friendly word back, never graded."""
+_OPENERS = {"thanks": "You're welcome!", "greeting": "Hi!", "stuck": "No problem: that's what hints are for.",
+            "other": "Okay."}
+
+
+def small_talk_reply(drill_open: bool, said: str = "other") -> Reply:
+    """'thanks', 'ok', 'hi', 'idk': a friendly word that fits what was said (small_talk_kind), never graded."""
+    opener = _OPENERS.get(said, _OPENERS["other"])
     if drill_open:
-        return Reply("You're welcome! Your drill is still open: reply with your answer when you're ready, "
+        if said == "stuck":
+            return Reply(f"{opener} Type `hint` for a nudge, or `skip` for a different drill. Nothing was counted; "
+                         "the drill is still open.", choices=(HINT, SKIP))
+        return Reply(f"{opener} Your drill is still open: reply with your answer when you're ready, "
                      "or type `hint` or `skip`.", choices=(HINT, SKIP))
-    return Reply("Happy to help. Type `drill` whenever you want a practice item, or `tip <situation>` for ideas.",
+    if said == "thanks":
+        return Reply("Happy to help. Type `drill` whenever you want a practice item, or `tip <situation>` for "
+                     "ideas.", choices=(ANOTHER, TIP))
+    return Reply(f"{opener} Type `drill` whenever you want a practice item, or `tip <situation>` for ideas.",
                  choices=(ANOTHER, TIP))
+
+
+def nothing_to_grade(shown: str) -> str:
+    """An answer the grader found nothing in ('asdf', 'menu'): said kindly, and it costs nothing."""
+    return (f"I couldn't find an answer to grade in ‹{shown}›. Write what you would say to them, in a sentence or "
+            "two (or type `hint` for a nudge). No attempt used; the drill is still open.")
 
 
 def leave_reply(drill_was_open: bool) -> Reply:
@@ -155,7 +173,8 @@ def feedback_reply(verdict: Verdict, streak: Streak, news: StreakNews | None, re
         head = "*Right choice*" if one_click else f"*Good one* ({verdict.score}/3)"
     else:
         head = "*Not this one*" if one_click else f"*Worth another pass* ({verdict.score}/3)"
-    lines = [head, *(f"• {line}" for line in verdict.feedback)]
+    feedback = tuple(defuse_mentions(line) for line in verdict.feedback)  # lines quote the member's words
+    lines = [head, *(f"• {line}" for line in feedback)]
     if verdict.model_answer:
         lines.append(f"*One way to say it:* {verdict.model_answer}")
     said = streak_news_line(streak, news) if news is not None else ""
@@ -163,7 +182,7 @@ def feedback_reply(verdict: Verdict, streak: Streak, news: StreakNews | None, re
         lines.append(said)
     if retry_open:
         lines.append("Want another go? Reply again, or type `skip` for a new drill.")
-    part = FeedbackPart(verdict.verdict, verdict.score, verdict.feedback, verdict.model_answer, verdict.codes)
+    part = FeedbackPart(verdict.verdict, verdict.score, feedback, verdict.model_answer, verdict.codes)
     choices = (SKIP, TIP) if retry_open else (ANOTHER, TIP)
     return Reply("\n".join(lines), choices=choices, feedback=part, react="white_check_mark",
                  streak=StreakPart(streak.current, streak.longest, streak.freezes, practised_today))

@@ -28,6 +28,13 @@ def quote_user_text(text: str, limit: int = 60) -> str:
     return text
 
 
+def defuse_mentions(text: str) -> str:
+    """Our own text that quotes the member (the grader's feedback): mentions and Slack markup made inert, the
+    rest left as written ('<!channel> you feel torn' -> '‹!channel› you feel torn', '@here' never pings)."""
+    text = _SLACK_MARKUP.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text)
+    return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+
+
 def has_words(text: str) -> bool:
     """True when the text contains at least one letter or digit (not only emoji or punctuation)."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)

@@ -289,7 +289,7 @@ def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...], panel: 
     model = answers[0] if answers else make_model_answer(kind, prompt)
     problem = bad_input(reply, MAX_SUMMARY_CHARS if kind == "summary" else MAX_REPLY_CHARS)
     if problem:
-        return Verdict("revise", 0, (problem,), model, ())
+        return Verdict("revise", 0, (problem,), model, (), graded=False)
     text = fix_typos(reply.strip())
     coding = code_linear(text)
     assessment = _rule_assessment(kind, prompt, text, answers, model, coding)
@@ -312,7 +312,7 @@ def _grade(kind: str, prompt: str, reply: str, answers: tuple[str, ...], panel: 
         score = 0 if named == "gibberish" or not assessment.recognisable else 1
         if model:
             lines = (*lines, "Compare with the model answer below, then try your own version.")
-        return Verdict("revise", score, lines, model, codes)
+        return Verdict("revise", score, lines, model, codes, graded=named != "gibberish" or not sure)
     return Verdict("pass", 3 if outcome == "pass" else 2, lines, model, codes)
 
 

@@ -48,6 +48,9 @@ class Verdict:
     feedback: tuple[str, ...]
     model_answer: str
     codes: tuple[str, ...] = field(default_factory=tuple)
+    # False when nothing in the reply could be graded ('asdf', 'menu'): a practice loop should neither count
+    # it nor spend an attempt on it. Not part of as_dict (the `oars grade` contract).
+    graded: bool = True
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -105,6 +105,27 @@ async def test_other_language_answer_is_told_so_and_costs_nothing(engine: Engine
     assert graded.feedback is not None
 
 
+async def test_an_answer_with_nothing_to_grade_costs_nothing(engine: Engine, store: Store) -> None:
+    await engine.handle(msg("drill reflection"))
+    for text in ["asdf", "menu", "idk", "I don't know", "lol"]:
+        [reply] = await engine.handle(msg(text))
+        assert reply.feedback is None and reply.streak is None, text
+        assert "You're welcome" not in reply.text
+    assert await store.history(ANA) == []
+    open_drill = await store.open_drill(ANA)
+    assert open_drill is not None and open_drill.attempts == 0
+    [streak] = await engine.handle(msg("streak"))
+    assert streak.streak is not None and streak.streak.current == 0
+
+
+async def test_feedback_never_echoes_a_mention_that_could_ping(engine: Engine) -> None:
+    await engine.handle(msg("drill reflection"))
+    [reply] = await engine.handle(msg("<!channel> @here <@U123> you feel torn about the commute."))
+    assert reply.feedback is not None
+    shown = reply.text + " ".join(reply.feedback.feedback)
+    assert "<!channel>" not in shown and "<@U123>" not in shown and "@here" not in shown
+
+
 async def test_settings_validate_time_zone_and_reminder(engine: Engine, store: Store) -> None:
     [bad_tz] = await engine.handle(msg("settings tz Mars/Olympus"))
     assert "isn't a time zone" in bad_tz.text
