@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.messages import ProgressPart, Reply, StreakPart
 from bot.store import MemberRef, Store
 from exercises.catalogue import Catalogue
-from exercises.streaks import as_of, lapsed, local_day
+from exercises.streaks import as_of, lapsed, local_day, practised_on
 from exercises.vocabulary import SKILLS
 
 
@@ -38,7 +38,7 @@ class Standing:
     async def streak_reply(self, member: MemberRef) -> Reply:
         today = local_day(self.clock.now(), (await self.store.profile(member)).tz or self.default_tz)
         stored = await self.store.streak(member)
-        return replies.streak_reply(as_of(stored, today), stored.last_day == today, stored, lapsed(stored, today))
+        return replies.streak_reply(as_of(stored, today), practised_on(stored, today), stored, lapsed(stored, today))
 
     async def progress(self, member: MemberRef) -> ProgressPart:
         """Mastery per skill and how many different drills of it were answered (a retry is not a new drill)."""
@@ -61,5 +61,5 @@ class Standing:
         stored = await self.store.streak(member)
         today = local_day(self.clock.now(), tz)
         streak = as_of(stored, today)
-        part = StreakPart(streak.current, streak.longest, streak.freezes, stored.last_day == today)
+        part = StreakPart(streak.current, streak.longest, streak.freezes, practised_on(stored, today))
         return Overview(part, await self.progress(member), tz, profile.reminder, profile.paused)

@@ -5,7 +5,9 @@ Rules (practice is what counts, so any verdict counts):
 - each 7 consecutive practice days earn one freeze; at most 2 are held;
 - each held freeze silently bridges one missed day; a gap longer than the freezes held restarts at 1;
 - after a time-zone change, the day gap is read on both calendars (old and new zone) and the kinder
-  reading wins, so flying east never breaks a streak and flying west never counts a day twice.
+  reading wins, so flying east never breaks a streak and flying west never counts a day twice; but a
+  practice on the same day as the last one on the old calendar is that same day, so changing the zone
+  (to UTC+14 and back) never adds a day.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ def practice_at(streak: Streak, moment: datetime, tz: str) -> Streak:
 
 
 def _gap(last: date, day: date, alt_day: date | None) -> int:
-    """Days since the last practice; with two calendars: exactly 1 if either says so, else the smaller."""
+    """Days since the last practice; with two calendars: 0 if the old one says so (the same day where it was
+    recorded: moving the clock forward is not a new day), else exactly 1 if either says so, else the smaller."""
+    if alt_day is not None and alt_day <= last:
+        return 0
     gaps = {(day - last).days} | ({(alt_day - last).days} if alt_day else set())
     if 1 in gaps:
         return 1
@@ -123,6 +128,11 @@ def news(before: Streak, after: Streak) -> StreakNews:
     earned = after.freezes > before.freezes or (after.current % FREEZE_EVERY == 0 and after.current > 0)
     return StreakNews(False, started, before.current if restarted else 0, used, earned and continued,
                       continued and after.current > before.longest and after.current > 1)
+
+
+def practised_on(stored: Streak, today: date) -> bool:
+    """Whether today is practised: the last day is today or, after the zone moved west, 'tomorrow'."""
+    return stored.last_day is not None and stored.last_day >= today
 
 
 def lapsed(stored: Streak, today: date) -> int:

@@ -119,3 +119,18 @@ def test_news_tells_what_a_practice_did() -> None:
     assert n.freezes_used == 1 and bridged.current == 8 and not n.ended
     earned = record_practice(Streak(6, 6, 0, d0), d0 + timedelta(days=1))
     assert news(Streak(6, 6, 0, d0), earned).freeze_earned
+
+
+def test_changing_the_zone_never_adds_a_day() -> None:
+    from exercises.streaks import practised_on
+
+    noon_utc = datetime.fromisoformat("2026-03-02T13:00:00+00:00")  # the 3rd 03:00 in Kiritimati (UTC+14)
+    streak = practice_at(Streak(), noon_utc, "UTC")
+    ahead = practice_at(streak, noon_utc + timedelta(minutes=1), "Pacific/Kiritimati")
+    assert ahead.current == 1 and ahead.tz == "UTC"
+    behind_today = local_day(noon_utc + timedelta(minutes=2), "Etc/GMT+12")  # the 2nd, 01:02
+    assert practised_on(ahead, behind_today)
+    next_day = practice_at(ahead, noon_utc + timedelta(hours=24), "Pacific/Kiritimati")
+    assert next_day.current == 2
+    in_kiritimati = practice_at(Streak(), noon_utc, "Pacific/Kiritimati")  # recorded on the 3rd
+    assert practised_on(in_kiritimati, behind_today)  # the 2nd where the member now is: still practised today
