@@ -27,6 +27,7 @@ from redis.exceptions import WatchError
 from bot import roleplay_replies as words
 from bot.clock import Clock
 from bot.commands import parse
+from bot.intent import classify
 from bot.messages import Inbound, Reply
 from bot.store import MemberRef, Store
 from bot.text import MAX_ANSWER_CHARS, has_words, quote_user_text
@@ -46,6 +47,12 @@ END_WORDS = frozenset({"end", "stop", "quit", "done", "finish", "end roleplay", 
 BLOCKED = frozenset({"drill", "skip", "hint"})
 HELP_WORDS = frozenset({"help", "?", "", "commands"})
 _ASIDES = frozenset({"how", "rules", "explain", "list", "cases", "help"})  # `roleplay <these>` opens nothing
+
+
+def _tip_request(text: str) -> bool:
+    """'tip <situation>' that says nothing to the client ('tip: you could try…' would): a question for the coach."""
+    said = classify(text, has_open_drill=True)
+    return said.kind == "command" and said.command is not None and said.command.name == "tip"
 
 
 @dataclass
@@ -144,6 +151,8 @@ class RoleplayFlow:
         if lowered in END_WORDS:
             return await self._end(member)
         command = parse(text, has_open_drill=True)
+        if command is None and _tip_request(text):
+            return None  # 'tip client is defensive' asks the coach, not the client: the engine answers it
         if command is not None:
             if command.name == "help" and lowered.removeprefix("/oars").strip() in HELP_WORDS:
                 return [Reply(words.HELP, choices=(words.END,))]
@@ -196,8 +205,12 @@ class RoleplayFlow:
         case = self._pick(found, seed, await self._recent_cases(member))
         session = start(case, seed)
         await self.redis.set(self._key(member), Open(session, ids=[msg.message_id]).dumps(), ex=ROLEPLAY_TTL)
+        had_drill = await self.store.open_drill(member) is not None
         await self.store.clear_open_drill(member)  # the next message is for the client, not a drill
-        return [words.intro_reply(case, session, await self.coach(member))]
+        intro = words.intro_reply(case, session, await self.coach(member))
+        if had_drill:
+            intro = replace(intro, text=words.DRILL_PUT_AWAY + "\n" + intro.text)
+        return [intro]
 
     @staticmethod
     def _pick(found: list[Case], seed: int, recent: list[str]) -> Case:
@@ -269,6 +282,9 @@ class RoleplayFlow:
                     "or two; the client is still waiting.")
         if not has_words(text):
             return "The client can't respond to emoji or symbols alone. Try it in words; the role-play is still open."
+        if not any(ch.isalpha() for ch in text):
+            return ("The client can't respond to a number alone. Say it in words; this turn isn't counted and the "
+                    "client is still waiting.")
         if not_english(text):
             return ("I couldn't read that as English, and the role-plays are in English for now. Try it in English; "
                     "this turn isn't counted and the client is still waiting.")

@@ -21,6 +21,7 @@ GLOBAL_TITLES = {
     "cultivating_change_talk": "Cultivating change talk", "softening_sustain_talk": "Softening sustain talk",
     "partnership": "Partnership", "empathy": "Empathy",
 }
+DRILL_PUT_AWAY = "I put your open drill away without grading it; nothing was counted."
 HELP = (
     "You're in a role-play. Answer the client as you would in a real conversation: reflect, ask open "
     "questions, affirm, and ask before you advise. `end` finishes and shows your report; `coach on` or "

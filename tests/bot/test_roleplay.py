@@ -90,6 +90,19 @@ async def test_odd_input_keeps_the_session_and_counts_nothing(engine: Engine, st
     assert "<!channel>" not in mention.text and "@here" not in mention.text
     [again] = await engine.handle(msg("roleplay"))
     assert "already" in again.text
+    [number] = await engine.handle(msg("12345"))
+    assert "roleplay" not in number.extra and "isn't counted" in number.text
+    [tip] = await engine.handle(msg("tip client is defensive"))  # asks the coach, not the client
+    assert "roleplay" not in tip.extra and tip.text.startswith("Tips for")
+    [turn] = await engine.handle(msg("You're not sure this meeting is worth your time."))
+    assert turn.extra["roleplay"]["turn"] == 3
+
+
+async def test_starting_a_roleplay_says_the_open_drill_was_put_away(engine: Engine, store: Store) -> None:
+    await engine.handle(msg("drill reflection"))
+    [intro] = await engine.handle(msg("roleplay inhaler seed 1"))
+    assert "put your open drill away" in intro.text
+    assert await store.open_drill(ANA) is None
 
 
 async def test_redelivered_turn_counts_once(engine: Engine) -> None:
