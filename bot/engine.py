@@ -32,7 +32,7 @@ from bot.settings_commands import SettingsCommands
 from bot.standing import Overview, Standing
 from bot.store import MemberRef, OpenDrill, Store, Turn
 from bot.team_data import TeamData
-from bot.text import MAX_ANSWER_CHARS, clean_input, quote_user_text, unanswerable
+from bot.text import MAX_ANSWER_CHARS, clean_input, quote_user_text, unanswerable, without_mentions
 from exercises.catalogue import Catalogue, load_catalogue
 from exercises.choice import arranged, grade_choice, option_index
 from exercises.grading.text import not_english
@@ -407,6 +407,7 @@ class Engine:
 
     # --- tips, streak, progress ------------------------------------------------------------------
     async def _tip(self, member: MemberRef, query: str) -> Reply:
+        query = without_mentions(query)
         if query.strip():
             if not_english(query):
                 return replies.tip_in_english_reply(quote_user_text(query, 60))

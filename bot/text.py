@@ -35,6 +35,11 @@ def defuse_mentions(text: str) -> str:
     return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
 
 
+def without_mentions(text: str) -> str:
+    """The text with mentions and Slack markup taken out ('tip @here' asks for a tip about nothing)."""
+    return " ".join(_MENTION.sub(" ", _SLACK_MARKUP.sub(" ", text)).split())
+
+
 def has_words(text: str) -> bool:
     """True when the text contains at least one letter or digit (not only emoji or punctuation)."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)

@@ -62,9 +62,22 @@ class TipMatch:
     by_meaning: bool = False
 
 
+# Who the moment is about ('client', 'my customer') says nothing about which tip fits, yet it dominated the
+# sentence vectors: "client is angry" sat closer to "client crying" than to "angry at me". Situations and
+# queries are embedded without these words.
+_WHO = frozenset("""client clients customer customers patient patients someone somebody person user member
+    colleague employee prospect my our the a an""".split())
+
+
+def core(text: str) -> str:
+    """A situation or query without the words that only say who it is about (unchanged if nothing is left)."""
+    kept = [w for w in text.split() if w.lower().strip(".,:;!?'\"") not in _WHO]
+    return " ".join(kept) or text
+
+
 def views(tip: Tip) -> list[str]:
-    """The texts embedded for one tip: its own text first, then each situation it is written for."""
-    return [tip.text, *tip.situations]
+    """The texts embedded for one tip: its own text first, then each situation it is written for (core)."""
+    return [tip.text, *(core(s) for s in tip.situations)]
 
 
 @cache
@@ -133,7 +146,7 @@ class TipMatcher:
         from exercises.semantic import embed
 
         matrix, owner, is_text, skills = self._vectors()
-        q = embed([query])[0]
+        q = embed([core(query)])[0]
         sims = matrix @ q
         best = np.full(len(self.tips), -1.0, dtype=np.float32)
         np.maximum.at(best, owner, sims)

@@ -137,6 +137,13 @@ async def test_a_tip_asked_in_another_language_says_tips_are_in_english(engine: 
     assert "in English" in reply.text and "•" not in reply.text and "‹el cliente" in reply.text
 
 
+async def test_tips_fit_the_moment_not_the_word_client(engine: Engine) -> None:
+    [angry] = await engine.handle(msg("tip client is angry"))
+    assert angry.text.splitlines()[1].startswith("• When someone is angry with you")
+    [mention] = await engine.handle(msg("tip @here <!channel>"))  # no situation left: one tip at random
+    assert "@" not in mention.text and "Tips for" not in mention.text
+
+
 async def test_a_tip_nobody_wrote_says_so_and_offers_skills(engine: Engine) -> None:
     for query in ["asdkjh qwpoe zzz", "🙃", "x"]:
         [reply] = await engine.handle(msg(f"tip {query}"))
