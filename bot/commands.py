@@ -34,6 +34,20 @@ _SCHEDULE_WORDS = {"daily", "list", "remove", "pause", "resume", "add", "help", 
 _OPT = re.compile(r"^(out|in)\b", re.IGNORECASE)
 
 
+_SUGGESTABLE = frozenset(w for w in (*ALIASES, "roleplay") if len(w) >= 4)
+
+
+def did_you_mean(text: str) -> str | None:
+    """A mistyped command word corrected ('dril reflection' -> 'drill reflection'), or None when the first word
+    is a command already or close to none (difflib ratio 0.75: one slip in a word of four or more letters)."""
+    first, _, rest = _PREFIX.sub("", text, count=1).strip().partition(" ")
+    word = first.lower().rstrip(":,.!?")
+    if len(word) < 3 or word in ALIASES or word == "roleplay":
+        return None
+    close = difflib.get_close_matches(word, _SUGGESTABLE, n=1, cutoff=0.75)
+    return f"{close[0]} {rest.strip()}".strip() if close else None
+
+
 @dataclass(frozen=True)
 class Command:
     name: str

@@ -20,12 +20,12 @@ from redis.exceptions import RedisError
 from bot import answering, replies
 from bot.admission import Admission, Busy
 from bot.clock import Clock
-from bot.commands import Command, parse
+from bot.commands import Command, did_you_mean, parse
 from bot.drill_desk import DrillDesk
 from bot.grading_pool import GraderBusy, GradingPool, shared_pool
 from bot.inbox import new_token
 from bot.intent import classify, small_talk_kind
-from bot.messages import Inbound, Reply, replies_from_json, replies_to_json
+from bot.messages import Choice, Inbound, Reply, replies_from_json, replies_to_json
 from bot.report_commands import ReportCommands
 from bot.roleplay import RoleplayFlow
 from bot.settings_commands import SettingsCommands
@@ -233,6 +233,15 @@ class Engine:
         if not text:
             return [Reply("I didn't get any text there. Type `drill` to practise or `help` to see what I can do.",
                           choices=(replies.ANOTHER, replies.TIP))]
+        suggestion = did_you_mean(text)
+        if suggestion is not None:
+            word = suggestion.split()[0]
+            action = f"drill:{suggestion[len(word):].strip()}" if word == "drill" else suggestion
+            return [Reply(f"Did you mean `{quote_user_text(suggestion, 40)}`?",
+                          choices=(Choice(f"Run {word}", action), replies.TIP))]
+        if not_english(text):
+            return [Reply("I only understand English for now, and the drills and tips are in English too. Type "
+                          "`help` to see what I can do.", choices=(replies.ANOTHER, replies.TIP))]
         return [Reply(
             f"I'm not sure what ‹{quote_user_text(text, 40)}› means here, and no drill is open to grade it "
             "against. Type `drill` for a practice item, `tip <situation>` for ideas, or `help`.",

@@ -8,13 +8,14 @@ import unicodedata
 MAX_ANSWER_CHARS = 2000  # longer answers are not graded: drills want one or two sentences
 # C0 and C1 controls, and the bidi embeddings, overrides and isolates (U+202E can make "exe.txt" read "txt.exe").
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = " \t\n\r\f\v\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000"  # a message of only these is empty
 _MENTION = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 _SLACK_MARKUP = re.compile(r"<[!@#][^>]*>")
 
 
 def clean_input(text: str) -> str:
     """Strip control and bidi-override characters and surrounding space; keep everything a person meant to say."""
-    return _CONTROL.sub("", text).strip()
+    return _CONTROL.sub("", text).strip(_INVISIBLE)
 
 
 def quote_user_text(text: str, limit: int = 60) -> str:

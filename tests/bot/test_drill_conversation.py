@@ -160,3 +160,16 @@ async def test_small_talk_under_a_team_drill_is_left_alone(engine: Engine, store
     [feedback] = await engine.handle(msg("You're juggling a lot.", user="U9", channel="C1", thread="t1",
                                          is_direct=False))
     assert feedback.feedback is not None
+
+
+async def test_a_mistyped_command_gets_a_did_you_mean(engine: Engine) -> None:
+    [reply] = await engine.handle(msg("streek"))
+    assert "Did you mean `streak`?" in reply.text
+    [ran] = await engine.handle(msg(action=reply.choices[0].value))
+    assert ran.streak is not None
+    [drill] = await engine.handle(msg("dril open questions"))
+    assert "`drill open questions`" in drill.text
+    [shown] = await engine.handle(msg(action=drill.choices[0].value))
+    assert shown.drill is not None and shown.drill.kind == "open_question"
+    [foreign] = await engine.handle(msg("你好，我想练习"))
+    assert "English" in foreign.text
