@@ -316,7 +316,18 @@ class Store:
             await self.redis.unlink(*keys)
         if await self.redis.srem(REMINDER_INDEX, member.pid):
             await self.announce_change()
+        await self._rewrite_persistence()
         return erased + len(keys)
+
+    async def _rewrite_persistence(self) -> None:
+        """Deleted keys live on in the append-only file and the last snapshot until they are rewritten: ask Redis
+        to rewrite both now (in the background), so 'forget me' also leaves the disk. Best effort: a managed
+        Redis may refuse these commands, and a rewrite already running is fine."""
+        for command in ("BGREWRITEAOF", "BGSAVE"):
+            try:
+                await self.redis.execute_command(*((command, "SCHEDULE") if command == "BGSAVE" else (command,)))
+            except Exception as exc:  # never fail a forget over housekeeping
+                log.info("%s after a forget was not run: %s", command, exc)
 
     # --- channel drills --------------------------------------------------------------------------
     async def remember_thread_drill(

@@ -57,3 +57,32 @@ async def test_forget_me_leaves_no_key_or_value_naming_the_member(redis_socket: 
         assert await ScheduleStore(redis).all()  # the channel's schedule stays, anonymous
     finally:
         await oars.stop()
+
+
+async def test_forget_me_leaves_the_disk_too(tmp_path: Path) -> None:
+    """Deleted keys live on in the append-only file until it is rewritten: forget asks for the rewrite."""
+    import asyncio
+
+    from bot.redis_conn import RedisConnection
+    from bot.store import Store
+
+    connection = RedisConnection(None, tmp_path)
+    client = await connection.start()
+    try:
+        store = Store(client)
+        secret = "zebra-lantern-forget-test"
+        await client.hset(store.key(GONE, "profile"), "note", secret)
+
+        def on_disk() -> bool:
+            return any(secret.encode() in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+
+        assert on_disk()
+        await store.forget(GONE)
+        for _ in range(200):
+            info = await client.info("persistence")
+            if not info["aof_rewrite_in_progress"] and not info["rdb_bgsave_in_progress"] and not on_disk():
+                break
+            await asyncio.sleep(0.05)
+        assert not on_disk()
+    finally:
+        await connection.stop()
