@@ -75,7 +75,10 @@ class SettingsCommands:
     async def _set_tz(self, member: MemberRef, value: str) -> Reply:
         zone = self.valid_tz(value)
         if zone is None:
-            shown = quote_user_text(value, 40) or "(nothing)"
+            shown = quote_user_text(value, 40)
+            if not shown:
+                return Reply("Which time zone? For example `settings tz Europe/Berlin`, `settings tz America/New_York` "
+                             "or `settings tz Asia/Kolkata`.")
             return Reply(
                 f"‹{shown}› isn't a time zone I know. Use an IANA name like `Europe/Berlin`, "
                 "`America/New_York` or `Asia/Kolkata`."
@@ -90,7 +93,14 @@ class SettingsCommands:
             return Reply("Daily reminder switched off.")
         hhmm = parse_hhmm(value)
         if hhmm is None:
-            shown = quote_user_text(value, 20) or "(nothing)"
+            shown = quote_user_text(value, 20)
+            if not shown:
+                return Reply("Which time? For example `settings reminder 08:45` or `settings reminder 7:30pm`, "
+                             "or `settings reminder off`.")
+            if shown.isdigit() and 0 <= int(shown) <= 23:  # a bare hour: say which way to write it
+                hour = int(shown)
+                ways = (f"`{hour}am`, `{hour}pm` or `{hour + 12}:00`" if 1 <= hour <= 11 else f"`{hour:02d}:00`")
+                return Reply(f"‹{shown}› isn't a time I can use on its own: write {ways}.")
             return Reply(f"‹{shown}› isn't a time I can use. Give a time like `08:45` or `7:30pm`, or `off`.")
         await self.store.set_reminder(member, hhmm)
         profile = await self.store.profile(member)

@@ -136,7 +136,11 @@ async def test_settings_validate_time_zone_and_reminder(engine: Engine, store: S
     [twelve_hour] = await engine.handle(msg("settings reminder 7:15 pm"))
     assert "19:15" in twelve_hour.text and (await store.profile(ANA)).reminder == "19:15"
     [vague] = await engine.handle(msg("settings reminder 9"))
-    assert "isn't a time" in vague.text and "7:30pm" in vague.text
+    assert "isn't a time" in vague.text and "`9am`, `9pm` or `21:00`" in vague.text
+    [evening] = await engine.handle(msg("settings reminder 21"))
+    assert "`21:00`" in evening.text
+    [nothing] = await engine.handle(msg("settings tz"))
+    assert "Which time zone?" in nothing.text
     [good_time] = await engine.handle(msg("settings reminder 8:45"))
     assert "08:45" in good_time.text
     assert (await store.profile(ANA)).reminder == "08:45"
