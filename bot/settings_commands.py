@@ -31,8 +31,14 @@ class SettingsCommands:
 
     async def handle(self, member: MemberRef, name: str, args: str) -> Reply:
         if name == "pause":
+            before = await self.store.profile(member)
             await self.store.update_profile(member, paused=True)
             await self.store.announce_change()
+            if not before.reminder:
+                return Reply("You have no daily reminder to pause. If you set one (`settings reminder 08:45`), it "
+                             "stays paused until you type `resume`.")
+            if before.paused:
+                return Reply("Your reminders are already paused; `resume` turns them back on.")
             return Reply(
                 "Reminders paused. You can still practise any time with `drill`; `resume` turns them back on."
             )
@@ -105,9 +111,10 @@ class SettingsCommands:
         await self.store.set_reminder(member, hhmm)
         profile = await self.store.profile(member)
         zone = profile.tz or self.default_tz
+        paused = " Reminders are paused for now: `resume` turns them on." if profile.paused else ""
         if member.platform == "console":
-            return Reply(f"Daily reminder saved for {hhmm} ({zone}).{self._console_note(member)}")
-        return Reply(f"Daily reminder set for {hhmm} ({zone}). I'll send a drill then.")
+            return Reply(f"Daily reminder saved for {hhmm} ({zone}).{paused}{self._console_note(member)}")
+        return Reply(f"Daily reminder set for {hhmm} ({zone})." + (paused or " I'll send a drill then."))
 
     @staticmethod
     def _console_note(member: MemberRef) -> str:

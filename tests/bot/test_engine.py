@@ -147,8 +147,12 @@ async def test_settings_validate_time_zone_and_reminder(engine: Engine, store: S
     assert ANA in await store.reminder_members()
     [shown] = await engine.handle(msg("settings"))
     assert "America/New_York" in shown.text and "08:45" in shown.text
-    await engine.handle(msg("pause"))
-    assert (await store.profile(ANA)).paused
+    [paused] = await engine.handle(msg("pause"))
+    assert (await store.profile(ANA)).paused and paused.text.startswith("Reminders paused")
+    [again] = await engine.handle(msg("pause"))
+    assert "already paused" in again.text
+    [moved] = await engine.handle(msg("settings reminder 9am"))
+    assert "paused" in moved.text
     assert await engine.member_drill(ANA) is None
     await engine.handle(msg("resume"))
     assert await engine.member_drill(ANA) is not None
