@@ -51,7 +51,10 @@ def question_off_topic(reply: str, *references: str) -> bool:
 
 _DET = r"(?:the|your|this|that|my|our|his|her|their)"
 _PHRASE = re.compile(rf"\b{_DET}\s+(?:(?!{_DET}\b)[a-z'-]+\s+){{0,2}}(?!{_DET}\b)[a-z'-]+", re.I)
-_PHRASE_END = frozenset("about to for with at on in of a an and or is are was were has have".split())
+_PHRASE_END = frozenset("""about to for with at on in of a an and or is are was were has have do does did will would
+    can could we you i they he she it ever never really still just already always also even because so than then
+    when while if too far ago look looks looked important""".split())
+_DANGLING = frozenset("main whole same other only first last next own".split())  # 'the main': no topic yet
 _FIRST_PERSON = {"my": "your", "our": "your", "mine": "yours"}
 
 
@@ -65,13 +68,14 @@ def topic_phrase(prompt: str) -> str | None:
         kept: list[str] = []
         for i, word in enumerate(m.group(0).split()):
             low = word.lower()
-            if i and (low in _PHRASE_END or low in VERBISH or low.endswith("ing")
+            if i and (low in _PHRASE_END or low in VERBISH or low.endswith("ing") or "'" in low
                       or low in ("better", "worse", "well")):
                 break
             kept.append(word)
-        while len(kept) > 2 and kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly")):
+        while len(kept) > 2 and (kept[-1].lower().endswith(("able", "ible", "ful", "ous", "ive", "ly"))
+                                 or kept[-1].lower() in ("days", "weeks", "months", "years")):  # '... months ago'
             kept.pop()
-        if len(kept) >= 2:
-            kept[0] = _FIRST_PERSON.get(kept[0].lower(), kept[0])
+        if len(kept) >= 2 and kept[-1].lower() not in _DANGLING:
+            kept[0] = _FIRST_PERSON.get(kept[0].lower(), kept[0].lower())  # 'Your team' mid-sentence: 'your team'
             best = " ".join(kept)
     return best
