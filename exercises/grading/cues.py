@@ -392,9 +392,10 @@ def find(pattern: re.Pattern[str], text: str) -> str | None:
     return phrase or m.group(0).strip()
 
 
-def quote(phrase: str, limit: int = 60) -> str:
-    """Quote a learner's words with an uppercase first letter: 'Do you'."""
+def quote(phrase: str, limit: int = 60, *, capital: bool = True) -> str:
+    """Quote a learner's words with an uppercase first letter: 'Do you' (capital=False for words from the middle
+    of their sentence: "naming 'frustrated'", not "naming 'Frustrated'")."""
     phrase = phrase.strip()
     if len(phrase) > limit:
         phrase = phrase[: limit - 1].rstrip() + "…"
-    return f"'{phrase[:1].upper()}{phrase[1:]}'"
+    return f"'{phrase[:1].upper()}{phrase[1:]}'" if capital else f"'{phrase}'"

@@ -79,9 +79,15 @@ PRAISE: dict[str, str] = {
 
 
 def quote(reply: str, limit: int = 60) -> str:
-    """The member's words as a short quote: the first sentence or clause, cut at a word boundary."""
+    """The member's words as a short quote: the first sentence (with the next ones while it has under three
+    words), cut at a word boundary."""
     text = " ".join(reply.split())
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    sentences = re.split(r"(?<=[.!?])\s", text)
+    first = sentences[0]
+    for more in sentences[1:]:  # 'Pause. You sound exhausted.': a one-word sentence says too little to quote
+        if len(first.split()) >= 3:
+            break
+        first = f"{first} {more}"
     if len(first) > limit:
         cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:")
         first = cut + "…"

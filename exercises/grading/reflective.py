@@ -80,7 +80,7 @@ def _added_meaning(prompt: str, reply: str, coding: Coding) -> list[str]:
         reasons.append(f"{quote(amb)} holds both sides of what they feel")
     feel = find(cues.FEELING, reply)
     if feel and not (overlap(feel, prompt)[0]):
-        reasons.append(f"naming {quote(feel)} puts words to a feeling they hadn't named")
+        reasons.append(f"naming {quote(feel, capital=False)} puts words to a feeling they hadn't named")
     meaning = find_new(cues.ADDED_MEANING, reply, prompt)
     if meaning:
         reasons.append(f"{quote(meaning)} offers a guess at what lies underneath")

@@ -19,3 +19,12 @@ from exercises.grading.topic import topic_phrase
 ])
 def test_topic_phrase(prompt: str, topic: str | None) -> None:
     assert topic_phrase(prompt) == topic
+
+
+def test_quotes_say_enough_and_keep_the_member_s_case() -> None:
+    from exercises.grading.cues import quote as quote_phrase
+    from exercises.grading.problems import quote
+
+    assert quote("Pause. You sound exhausted.") == "'Pause. You sound exhausted.'"
+    assert quote("You feel angry. Really.") == "'You feel angry.'"
+    assert quote_phrase("frustrated", capital=False) == "'frustrated'" and quote_phrase("what makes") == "'What makes'"
