@@ -39,7 +39,8 @@ HOW = (
     "for; arguing and unasked advice lower it.\n"
     "The client tells you something new when you ask an open question or reflect with depth while there's no "
     "discord; otherwise it gives change talk more often the readier and calmer it is, and sustain talk or "
-    "pushback after a non-adherent move. Asking permission before advice is honoured. The same words with the "
+    "pushback after a non-adherent move. Asking permission before advice is honoured. Say the same thing again "
+    "and the client notices: nothing new, and a little less engagement. The same words with the "
     "same seed always give the same client."
 )
 

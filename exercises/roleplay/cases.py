@@ -90,6 +90,7 @@ class CommonLines:
     filler: tuple[str, ...]  # neutral noises for small talk and unasked information
     permission: tuple[str, ...]
     permission_grudging: tuple[str, ...]
+    repeat: tuple[str, ...]  # the member says again what they already said
 
 
 def _text_list(raw: Any, where: str, minimum: int) -> tuple[str, ...]:

@@ -9,18 +9,19 @@ runs out, so no client line repeats within a session.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from exercises.roleplay.cases import Case, CommonLines, common_lines
-from exercises.roleplay.client import ClientState, effective_code, react
+from exercises.roleplay.client import ClientState, Reaction, effective_code, react
 
 MAX_TURNS = 12
 FALLBACK = {"discord": "sustain", "short": "sustain", "filler": "short", "permission": "filler",
-            "permission_grudging": "filler"}
+            "permission_grudging": "filler", "repeat": "short"}
 MAX_STORED_CHARS = 600  # a member turn is kept (for the report's quotes) up to this length
 TALK_OF = {"change": "change", "sustain": "sustain", "discord": "sustain", "short": "neutral",
-           "filler": "neutral", "permission": "neutral", "permission_grudging": "neutral"}
+           "filler": "neutral", "permission": "neutral", "permission_grudging": "neutral", "repeat": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,29 @@ def start(case: Case, seed: int) -> Session:
     return Session(case.id, seed, opening, state)
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+_ENCOURAGER = re.compile(r"^(?:tell me more|say more|go on|and then|what else|mm|uh|okay|ok|right|i see)\b")
+
+
+def said_before(member_text: str, session: Session) -> bool:
+    """The member's turn repeats one of theirs of four words or more (the same words, or nearly: Jaccard >=
+    0.8). Short encouragers ('Tell me more about that') may come back as often as they help."""
+    mine = _words(member_text)
+    if len(mine) < 4 or _ENCOURAGER.match(" ".join(mine)):
+        return False
+    for turn in session.turns:
+        theirs = _words(turn.member)
+        if mine == theirs:
+            return True
+        a, b = set(mine), set(theirs)
+        if len(a) >= 4 and len(b) >= 4 and len(a & b) / len(a | b) >= 0.8:
+            return True
+    return False
+
+
 def _order(case: Case, seed: int, category: str, common: CommonLines) -> list[str]:
     """Every line of a category in the order this session draws them (case lines first)."""
     own = list(case.lines(category)) if category in ("change", "sustain", "discord", "short") else []
@@ -99,7 +123,10 @@ def step(session: Session, case: Case, member_text: str, code: str, confidence: 
     common = common or common_lines()
     code = effective_code(code, confidence)
     number = len(session.turns) + 1
-    reaction = react(session.state, code, session.facts < len(case.facts), session.seed, number)
+    if said_before(member_text, session):  # nothing new to answer: no disclosure, no progress, a little less warmth
+        reaction = Reaction(session.state.moved(-1), "repeat")
+    else:
+        reaction = react(session.state, code, session.facts < len(case.facts), session.seed, number)
     state, category = reaction.state, reaction.category
     used = dict(session.used)
     facts = session.facts

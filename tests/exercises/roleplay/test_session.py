@@ -119,3 +119,18 @@ def test_the_state_machine_alone_rewards_reflections_and_punishes_arguing(case_i
         assert kind.change_talk > kind.sustain_talk and warm.state.discord == 0
         assert harsh.sustain_talk == 12 and harsh.change_talk == 0 and harsh.discord_turns >= 6
         assert min(kind.globals.values()) >= 3.5 > max(harsh.globals.values())
+
+
+def test_asking_the_same_thing_again_gets_nothing_new() -> None:
+    case = cases()[sorted(cases())[0]]
+    session = start(case, 3)
+    for _ in range(6):
+        session = step(session, case, "What brings you here today?", "open_question")
+    assert session.facts <= 1
+    assert [t.category for t in session.turns[1:]] == ["repeat"] * 5
+    assert len({t.client for t in session.turns}) == 6  # still no client line twice
+    assert session.state.engagement < session.turns[0].engagement
+    encouraged = start(case, 3)
+    for _ in range(3):
+        encouraged = step(encouraged, case, "Tell me more about that.", "open_question")
+    assert "repeat" not in {t.category for t in encouraged.turns}
