@@ -238,7 +238,8 @@ def progress_reply(progress: ProgressPart) -> Reply:
     if not any(n for _, _, n in progress.skills):
         return Reply("No answers yet, so no progress to show. Type `drill` to start.", choices=(ANOTHER,),
                      progress=progress)
-    lines = ["*Your progress by skill* (bar: how well recent answers went, █ = 20%; then drills answered)"]
+    lines = ["*Your progress by skill* (bar: mastery, which builds up over several good answers, recent ones "
+             "counting most; █ = 20%; then drills answered)"]
     for skill, mastery, drills in progress.skills:
         if drills:
             bar = "█" * round(mastery * 5) + "░" * (5 - round(mastery * 5))

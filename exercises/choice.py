@@ -37,7 +37,7 @@ def grade_choice(drill: Drill, index: int) -> Verdict:
     chosen = drill.options[index]
     correct = next(o for o in drill.options if o.correct)
     if chosen.correct:
-        return Verdict("pass", 3, (f"Yes: {chosen.why}",), correct.text, ())
+        return Verdict("pass", 3, (f"Yes. {chosen.why}",), correct.text, ())
     return Verdict(
         "revise",
         0,
