@@ -39,11 +39,13 @@ _SUGGESTABLE = frozenset(w for w in (*ALIASES, "roleplay") if len(w) >= 4)
 
 def did_you_mean(text: str) -> str | None:
     """A mistyped command word corrected ('dril reflection' -> 'drill reflection'), or None when the first word
-    is a command already or close to none (difflib ratio 0.75: one slip in a word of four or more letters)."""
-    first, _, rest = _PREFIX.sub("", text, count=1).strip().partition(" ")
+    is a command already or close to none (difflib ratio 0.75: one slip in a word of four or more letters), or
+    the message is longer than three words."""
+    stripped = _PREFIX.sub("", text, count=1).strip()
+    first, _, rest = stripped.partition(" ")
     word = first.lower().rstrip(":,.!?")
-    if len(word) < 3 or word in ALIASES or word == "roleplay":
-        return None
+    if len(word) < 3 or word in ALIASES or word == "roleplay" or len(stripped.split()) > 3:
+        return None  # a longer message is a sentence ('Progressive relaxation helps me sleep'), not a slip
     close = difflib.get_close_matches(word, _SUGGESTABLE, n=1, cutoff=0.75)
     return f"{close[0]} {rest.strip()}".strip() if close else None
 

@@ -49,3 +49,12 @@ def test_drill_targets_resolve_skills_and_kinds() -> None:
     assert resolve_drill_target("reflection") == (None, "reflection")
     assert resolve_drill_target("") == (None, None)
     assert resolve_drill_target("astrology") is None
+
+
+def test_did_you_mean_only_for_short_slips() -> None:
+    from bot.commands import did_you_mean
+
+    assert did_you_mean("streek") == "streak"
+    assert did_you_mean("setings tz Europe/Paris") == "settings tz Europe/Paris"
+    assert did_you_mean("Progressive relaxation helps me sleep") is None
+    assert did_you_mean("drill") is None and did_you_mean("banana") is None
