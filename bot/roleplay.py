@@ -138,7 +138,7 @@ class RoleplayFlow:
         if started and started.group(1).strip().lower() == "join":
             return await self._join(member, msg)
         if started:
-            if open_ is not None:
+            if open_ is not None and started.group(1).strip().lower() not in _ASIDES:  # 'roleplay how' opens nothing
                 return [self._already(open_)]
             return await self._start(member, msg, started.group(1))
         if open_ is None or not msg.is_direct:

@@ -90,6 +90,8 @@ async def test_odd_input_keeps_the_session_and_counts_nothing(engine: Engine, st
     assert "<!channel>" not in mention.text and "@here" not in mention.text
     [again] = await engine.handle(msg("roleplay"))
     assert "already" in again.text
+    [how] = await engine.handle(msg("roleplay how"))  # an aside: answered, and the session goes on
+    assert "How the simulated client reacts" in how.text
     [number] = await engine.handle(msg("12345"))
     assert "roleplay" not in number.extra and "isn't counted" in number.text
     [tip] = await engine.handle(msg("tip client is defensive"))  # asks the coach, not the client
