@@ -233,6 +233,9 @@ class Engine:
         if not text:
             return [Reply("I didn't get any text there. Type `drill` to practise or `help` to see what I can do.",
                           choices=(replies.ANOTHER, replies.TIP))]
+        if text.lower().strip(" .!") in {"end", "end roleplay", "end role-play", "finish"}:
+            return [Reply("No role-play is open right now, so there's nothing to end. Type `roleplay` to start one "
+                          "or `drill` to practise.", choices=(replies.ANOTHER, replies.TIP))]
         suggestion = did_you_mean(text)
         if suggestion is not None:
             word = suggestion.split()[0]

@@ -164,3 +164,8 @@ async def test_coach_nudges_after_non_adherent_moves(engine: Engine) -> None:
 async def test_roleplay_in_a_channel_points_to_the_dm(engine: Engine) -> None:
     [reply] = await engine.handle(msg("roleplay", is_direct=False, channel="C1"))
     assert "direct chat" in reply.text and reply.private
+
+
+async def test_end_with_no_roleplay_open_says_so(engine: Engine) -> None:
+    [reply] = await engine.handle(msg("end"))
+    assert "No role-play is open" in reply.text
