@@ -79,6 +79,8 @@ def record_practice(streak: Streak, day: date, alt_day: date | None = None, tz: 
     else:
         gap = _gap(streak.last_day, day, alt_day)
         if gap <= 0:
+            if day > streak.last_day:  # the zone moved east: the same day where it was recorded, a later date here
+                return replace(streak, last_day=day, tz=tz or streak.tz)  # practised today here, nothing added
             return streak
         missed = gap - 1
         if missed == 0:

@@ -127,7 +127,10 @@ def test_changing_the_zone_never_adds_a_day() -> None:
     noon_utc = datetime.fromisoformat("2026-03-02T13:00:00+00:00")  # the 3rd 03:00 in Kiritimati (UTC+14)
     streak = practice_at(Streak(), noon_utc, "UTC")
     ahead = practice_at(streak, noon_utc + timedelta(minutes=1), "Pacific/Kiritimati")
-    assert ahead.current == 1 and ahead.tz == "UTC"
+    assert ahead.current == 1 and ahead.tz == "Pacific/Kiritimati"
+    assert practised_on(ahead, local_day(noon_utc, "Pacific/Kiritimati"))  # today there: practised, nothing added
+    back = practice_at(ahead, noon_utc + timedelta(minutes=3), "UTC")
+    assert back.current == 1
     behind_today = local_day(noon_utc + timedelta(minutes=2), "Etc/GMT+12")  # the 2nd, 01:02
     assert practised_on(ahead, behind_today)
     next_day = practice_at(ahead, noon_utc + timedelta(hours=24), "Pacific/Kiritimati")
