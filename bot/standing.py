@@ -36,9 +36,11 @@ class Standing:
         self.default_tz = default_tz
 
     async def streak_reply(self, member: MemberRef) -> Reply:
-        today = local_day(self.clock.now(), (await self.store.profile(member)).tz or self.default_tz)
+        now = self.clock.now()
+        today = local_day(now, (await self.store.profile(member)).tz or self.default_tz)
         stored = await self.store.streak(member)
-        return replies.streak_reply(as_of(stored, today), practised_on(stored, today), stored, lapsed(stored, today))
+        practised = practised_on(stored, today, local_day(now, stored.tz) if stored.tz else None)
+        return replies.streak_reply(as_of(stored, today), practised, stored, lapsed(stored, today))
 
     async def progress(self, member: MemberRef) -> ProgressPart:
         """Mastery per skill and how many different drills of it were answered (a retry is not a new drill)."""
@@ -59,7 +61,9 @@ class Standing:
         profile = await self.store.profile(member)
         tz = profile.tz or self.default_tz
         stored = await self.store.streak(member)
-        today = local_day(self.clock.now(), tz)
+        now = self.clock.now()
+        today = local_day(now, tz)
         streak = as_of(stored, today)
-        part = StreakPart(streak.current, streak.longest, streak.freezes, practised_on(stored, today))
+        practised = practised_on(stored, today, local_day(now, stored.tz) if stored.tz else None)
+        part = StreakPart(streak.current, streak.longest, streak.freezes, practised)
         return Overview(part, await self.progress(member), tz, profile.reminder, profile.paused)

@@ -79,8 +79,6 @@ def record_practice(streak: Streak, day: date, alt_day: date | None = None, tz: 
     else:
         gap = _gap(streak.last_day, day, alt_day)
         if gap <= 0:
-            if day > streak.last_day:  # the zone moved east: the same day where it was recorded, a later date here
-                return replace(streak, last_day=day, tz=tz or streak.tz)  # practised today here, nothing added
             return streak
         missed = gap - 1
         if missed == 0:
@@ -132,9 +130,12 @@ def news(before: Streak, after: Streak) -> StreakNews:
                       continued and after.current > before.longest and after.current > 1)
 
 
-def practised_on(stored: Streak, today: date) -> bool:
-    """Whether today is practised: the last day is today or, after the zone moved west, 'tomorrow'."""
-    return stored.last_day is not None and stored.last_day >= today
+def practised_on(stored: Streak, today: date, today_where_recorded: date | None = None) -> bool:
+    """Whether today is practised: the last day is today or, after the zone moved west, 'tomorrow'; or, after it
+    moved east, today on the calendar of the zone the last day was recorded in (`today_where_recorded`)."""
+    if stored.last_day is None:
+        return False
+    return stored.last_day >= today or (today_where_recorded is not None and stored.last_day >= today_where_recorded)
 
 
 def lapsed(stored: Streak, today: date) -> int:
