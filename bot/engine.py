@@ -304,8 +304,11 @@ class Engine:
             progress = replies.progress_reply(await self.standing.progress(member))
             return [await self.roleplay.with_trend(member, progress)]
         if name == "skip":
+            turn = _TURN.get()
+            was_open = (turn.open_drill if turn else await self.store.open_drill(member)) is not None
             await self.store.clear_open_drill(member)
-            return [await self.drills.new_drill(member, msg, "", intro="Skipped. Here's a different one.")]
+            intro = "Skipped. Here's a different one." if was_open else "No drill was open, so here's a new one."
+            return [await self.drills.new_drill(member, msg, "", intro=intro)]
         if name == "hint":
             return [await self.drills.hint(member)]
         if name == "forget":

@@ -173,3 +173,10 @@ async def test_a_mistyped_command_gets_a_did_you_mean(engine: Engine) -> None:
     assert shown.drill is not None and shown.drill.kind == "open_question"
     [foreign] = await engine.handle(msg("你好，我想练习"))
     assert "English" in foreign.text
+
+
+async def test_skip_with_nothing_open_says_so(engine: Engine) -> None:
+    [reply] = await engine.handle(msg("skip"))
+    assert reply.text.startswith("No drill was open") and reply.drill is not None
+    [again] = await engine.handle(msg("skip"))
+    assert again.text.startswith("Skipped.")
