@@ -59,7 +59,8 @@ def _plain(text: str) -> str:
 
 
 def is_small_talk(text: str) -> bool:
-    return _plain(text) in _SMALL_TALK or _plain(text) in _STUCK
+    plain = _plain(text)
+    return plain in _SMALL_TALK or plain in _STUCK
 
 
 def small_talk_kind(text: str) -> Literal["thanks", "greeting", "stuck", "other"]:

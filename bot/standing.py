@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.messages import ProgressPart, Reply, StreakPart
 from bot.store import MemberRef, Store
 from exercises.catalogue import Catalogue
-from exercises.streaks import as_of, lapsed, local_day, practised_on
+from exercises.streaks import as_of, lapsed, local_day, practised_at
 from exercises.vocabulary import SKILLS
 
 
@@ -36,11 +36,10 @@ class Standing:
         self.default_tz = default_tz
 
     async def streak_reply(self, member: MemberRef) -> Reply:
-        now = self.clock.now()
-        today = local_day(now, (await self.store.profile(member)).tz or self.default_tz)
+        now, tz = self.clock.now(), (await self.store.profile(member)).tz or self.default_tz
+        today = local_day(now, tz)
         stored = await self.store.streak(member)
-        practised = practised_on(stored, today, local_day(now, stored.tz) if stored.tz else None)
-        return replies.streak_reply(as_of(stored, today), practised, stored, lapsed(stored, today))
+        return replies.streak_reply(as_of(stored, today), practised_at(stored, now, tz), stored, lapsed(stored, today))
 
     async def progress(self, member: MemberRef) -> ProgressPart:
         """Mastery per skill and how many different drills of it were answered (a retry is not a new drill)."""
@@ -64,6 +63,5 @@ class Standing:
         now = self.clock.now()
         today = local_day(now, tz)
         streak = as_of(stored, today)
-        practised = practised_on(stored, today, local_day(now, stored.tz) if stored.tz else None)
-        part = StreakPart(streak.current, streak.longest, streak.freezes, practised)
+        part = StreakPart(streak.current, streak.longest, streak.freezes, practised_at(stored, now, tz))
         return Overview(part, await self.progress(member), tz, profile.reminder, profile.paused)

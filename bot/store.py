@@ -323,11 +323,11 @@ class Store:
         """Deleted keys live on in the append-only file and the last snapshot until they are rewritten: ask Redis
         to rewrite both now (in the background), so 'forget me' also leaves the disk. Best effort: a managed
         Redis may refuse these commands, and a rewrite already running is fine."""
-        for command in ("BGREWRITEAOF", "BGSAVE"):
+        for command in (("BGREWRITEAOF",), ("BGSAVE", "SCHEDULE")):
             try:
-                await self.redis.execute_command(*((command, "SCHEDULE") if command == "BGSAVE" else (command,)))
+                await self.redis.execute_command(*command)
             except Exception as exc:  # never fail a forget over housekeeping
-                log.info("%s after a forget was not run: %s", command, exc)
+                log.info("%s after a forget was not run: %s", command[0], exc)
 
     # --- channel drills --------------------------------------------------------------------------
     async def remember_thread_drill(

@@ -24,8 +24,7 @@ def quote_user_text(text: str, limit: int = 60) -> str:
     """Render user text harmlessly inside a reply: no mass mentions, no markup, bounded length."""
     text = clean_input(text).replace("\n", " ")
     text = _SLACK_MARKUP.sub("…", text)
-    text = text.replace("<", "‹").replace(">", "›").replace("`", "'").replace("*", "")
-    text = _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    text = _quiet(text.replace("<", "‹").replace(">", "›").replace("`", "'").replace("*", ""))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
@@ -34,7 +33,11 @@ def quote_user_text(text: str, limit: int = 60) -> str:
 def defuse_mentions(text: str) -> str:
     """Our own text that quotes the member (the grader's feedback): mentions and Slack markup made inert, the
     rest left as written ('<!channel> you feel torn' -> '‹!channel› you feel torn', '@here' never pings)."""
-    text = _SLACK_MARKUP.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text)
+    return _quiet(_SLACK_MARKUP.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text))
+
+
+def _quiet(text: str) -> str:
+    """'@here' -> '@\u200bhere': still readable, never a mass mention."""
     return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
 
 

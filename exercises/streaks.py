@@ -138,6 +138,11 @@ def practised_on(stored: Streak, today: date, today_where_recorded: date | None 
     return stored.last_day >= today or (today_where_recorded is not None and stored.last_day >= today_where_recorded)
 
 
+def practised_at(stored: Streak, moment: datetime, tz: str) -> bool:
+    """practised_on for the member's today at `moment` in `tz`, and on the calendar the streak was recorded in."""
+    return practised_on(stored, local_day(moment, tz), local_day(moment, stored.tz) if stored.tz else None)
+
+
 def lapsed(stored: Streak, today: date) -> int:
     """Missed days since the last practice (0 when it was today or yesterday)."""
     if stored.last_day is None:
